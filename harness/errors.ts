@@ -1,0 +1,37 @@
+/**
+ * Faults of the harness itself or of its input. A failure of the thing under test (a non-zero exit,
+ * a model that writes nonsense, a sandbox the model broke) is data, never one of these.
+ * Only harness/cli/main.ts turns them into messages and exit codes.
+ */
+export class HarnessError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user: config, flags, task files, model files, vectors files. Exit 2. */
+export class InputError extends HarnessError {
+  override readonly exitCode = 2;
+}
+
+/** A prerequisite is missing (Docker engine, model, image). Exit 2, with what to do about it. */
+export class PrerequisiteError extends HarnessError {
+  override readonly exitCode = 2;
+  constructor(
+    message: string,
+    readonly fix: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Describes a received value for an error message, briefly. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
