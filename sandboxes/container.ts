@@ -1,0 +1,183 @@
+/** A sandbox backed by one Docker container, kept alive by an init process and `sleep infinity`. */
+import type Docker from 'dockerode';
+import { InputError } from '../harness/errors.ts';
+import { execInContainer } from './exec.ts';
+import { packFiles, unpackFiles } from './files.ts';
+import { resolveImage } from './images.ts';
+import { sandboxLabels } from './labels.ts';
+import { DEFAULT_LIMITS, SANDBOX_USER, WORKDIR } from './limits.ts';
+import { safeRelativePath } from './paths.ts';
+import { track, untrack } from './registry.ts';
+import { requireDocker } from './docker.ts';
+import type { ExecOptions, ExecResult, FileEntry, Sandbox, SandboxDeath, SandboxSpec } from './types.ts';
+
+const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
+  const docker = await requireDocker();
+  const image = await resolveImage(spec.image);
+  const limits = { ...DEFAULT_LIMITS, ...spec.limits };
+  const workdir = spec.workdir ?? WORKDIR;
+  const memory = limits.memoryMb * 1024 * 1024;
+  const container = await docker.createContainer({
+    Image: image,
+    Cmd: ['sleep', 'infinity'],
+    User: SANDBOX_USER,
+    WorkingDir: workdir,
+    Labels: sandboxLabels(spec.labels),
+    NetworkDisabled: true,
+    Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
+    HostConfig: {
+      Init: true,
+      NetworkMode: 'none',
+      Memory: memory,
+      MemorySwap: memory,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pids,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Ulimits: [
+        { Name: 'nofile', Soft: 1024, Hard: 1024 },
+        { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
+      ],
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=128m' },
+    },
+  });
+  const sandbox = new DockerSandbox(docker, container, workdir, limits.outputLimitBytes, limits.timeoutS);
+  track(sandbox);
+  try {
+    await container.start();
+  } catch (error) {
+    await sandbox.destroy();
+    throw error;
+  }
+  return sandbox;
+}
+
+export class DockerSandbox implements Sandbox {
+  private destroyed = false;
+  private oomKillsSeen = 0;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly container: Docker.Container,
+    readonly workdir: string,
+    private readonly outputLimitBytes: number,
+    private readonly defaultTimeoutS: number,
+  ) {}
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new InputError('expected a command to run in the sandbox, received none');
+    const result = await execInContainer(this.container, argv, {
+      ...options,
+      timeoutS: options.timeoutS ?? this.defaultTimeoutS,
+      cwd: options.cwd ?? this.workdir,
+      user: options.user ?? SANDBOX_USER,
+      outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
+    });
+    // A SIGKILL not caused by the deadline is most often the kernel's OOM killer: ask the cgroup.
+    if (result.exitCode === 137 || result.exitCode === -1 || result.timedOut) {
+      const death = await this.health();
+      if (death) return { ...result, sandboxDied: death };
+      const kills = await this.oomKills();
+      if (kills > this.oomKillsSeen) {
+        this.oomKillsSeen = kills;
+        return { ...result, sandboxDied: { reason: 'oom', detail: 'a process was killed by the out-of-memory killer' } };
+      }
+    }
+    return result;
+  }
+
+  private async oomKills(): Promise<number> {
+    const read = await execInContainer(
+      this.container,
+      ['sh', '-c', 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'],
+      { timeoutS: 5, user: 'root', outputLimitBytes: 4096, cwd: '/' },
+    );
+    const match = /^oom_kill\s+(\d+)/m.exec(read.stdout);
+    return match ? Number(match[1]) : 0;
+  }
+
+  async writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+    await this.putFiles([{ path, content: Buffer.from(content), mode: options.mode }]);
+  }
+
+  async writeFiles(files: Record<string, string | Buffer>): Promise<void> {
+    await this.putFiles(Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content) })));
+  }
+
+  /**
+   * Writes files owned by root and read-only, outside or inside the workspace (absolute container path):
+   * used by scoring for files the sandbox user must not change.
+   */
+  async writeProtectedFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
+    const archive = await packFiles(
+      Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content), mode: 0o444, uid: 0, gid: 0 })),
+    );
+    await this.container.putArchive(archive, { path: root });
+  }
+
+  private async putFiles(files: Array<{ path: string; content: Buffer; mode?: number }>): Promise<void> {
+    const archive = await packFiles(files.map((f) => ({ ...f, path: safeRelativePath(f.path) })));
+    await this.container.putArchive(archive, { path: this.workdir });
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const rel = safeRelativePath(path);
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path: `${this.workdir}/${rel}` });
+    } catch (error) {
+      throw new InputError(`no file ${JSON.stringify(rel)} in the sandbox workspace`, { cause: error });
+    }
+    const { files } = await unpackFiles(archive, TREE_LIMIT_BYTES, 0);
+    const first = files.values().next();
+    if (first.done) throw new InputError(`${JSON.stringify(rel)} in the sandbox workspace is not a regular file`);
+    return first.value;
+  }
+
+  async readTree(dir?: string): Promise<Map<string, Buffer>> {
+    const path = dir === undefined ? this.workdir : `${this.workdir}/${safeRelativePath(dir)}`;
+    const archive = await this.container.getArchive({ path });
+    const { files } = await unpackFiles(archive, TREE_LIMIT_BYTES, 1);
+    if (dir === undefined) return files;
+    const prefix = safeRelativePath(dir);
+    return new Map([...files].map(([name, content]) => [`${prefix}/${name}`, content]));
+  }
+
+  async listFiles(dir?: string): Promise<FileEntry[]> {
+    const tree = await this.readTree(dir);
+    return [...tree].map(([path, content]) => ({ path, size: content.length })).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  async health(): Promise<SandboxDeath | undefined> {
+    try {
+      const state = (await this.container.inspect()).State;
+      if (state.OOMKilled) return { reason: 'oom', detail: 'the container was killed by the out-of-memory killer' };
+      if (!state.Running) return { reason: 'exited', detail: `the container stopped (exit code ${state.ExitCode})` };
+      return undefined;
+    } catch {
+      return { reason: 'removed', detail: 'the container no longer exists' };
+    }
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    untrack(this);
+    try {
+      await this.container.remove({ force: true, v: true });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
+  /** The engine this sandbox lives on, for drivers that need more than the Sandbox interface. */
+  get engine(): Docker {
+    return this.docker;
+  }
+}

@@ -1,0 +1,11 @@
+export type * from './types.ts';
+export { createSandbox, DockerSandbox } from './container.ts';
+export { ensureImages, imageStatus, imageTag, resolveImage, debianMirror, IMAGES } from './images.ts';
+export type { ImageName, ImageStatus } from './images.ts';
+export { DEFAULT_LIMITS, WORKDIR, SANDBOX_USER } from './limits.ts';
+export { pruneSandboxes } from './prune.ts';
+export type { PruneResult } from './prune.ts';
+export { requireDocker, dockerReachable, dockerEndpoint, DOCKER_FIX } from './docker.ts';
+export { destroyAll } from './registry.ts';
+export { safeRelativePath, isSafeRelativePath } from './paths.ts';
+export { LABEL_RUN, LABEL_EPISODE } from './labels.ts';
