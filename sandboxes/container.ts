@@ -72,13 +72,23 @@ export class DockerSandbox implements Sandbox {
 
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new InputError('expected a command to run in the sandbox, received none');
-    const result = await execInContainer(this.container, argv, {
-      ...options,
-      timeoutS: options.timeoutS ?? this.defaultTimeoutS,
-      cwd: options.cwd ?? this.workdir,
-      user: options.user ?? SANDBOX_USER,
-      outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
-    });
+    const started = performance.now();
+    let result: ExecResult;
+    try {
+      result = await execInContainer(this.container, argv, {
+        ...options,
+        timeoutS: options.timeoutS ?? this.defaultTimeoutS,
+        cwd: options.cwd ?? this.workdir,
+        user: options.user ?? SANDBOX_USER,
+        outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
+      });
+    } catch (error) {
+      // The engine refuses an exec in a container that died or is being removed: that is a result.
+      const death = await this.health();
+      if (!death) throw error;
+      const durationMs = Math.round(performance.now() - started);
+      return { exitCode: -1, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs, sandboxDied: death };
+    }
     // A SIGKILL not caused by the deadline is most often the kernel's OOM killer: ask the cgroup.
     if (result.exitCode === 137 || result.exitCode === -1 || result.timedOut) {
       const death = await this.health();
@@ -93,13 +103,19 @@ export class DockerSandbox implements Sandbox {
   }
 
   private async oomKills(): Promise<number> {
-    const read = await execInContainer(
-      this.container,
-      ['sh', '-c', 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'],
-      { timeoutS: 5, user: 'root', outputLimitBytes: 4096, cwd: '/' },
-    );
-    const match = /^oom_kill\s+(\d+)/m.exec(read.stdout);
-    return match ? Number(match[1]) : 0;
+    if (this.destroyed) return 0;
+    try {
+      // cgroup v2 names the file memory.events, v1 memory.oom_control; both carry an oom_kill counter.
+      const read = await execInContainer(
+        this.container,
+        ['sh', '-c', 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'],
+        { timeoutS: 5, user: 'root', outputLimitBytes: 4096, cwd: '/' },
+      );
+      const match = /^oom_kill\s+(\d+)/m.exec(read.stdout);
+      return match ? Number(match[1]) : 0;
+    } catch {
+      return 0;
+    }
   }
 
   async writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
@@ -158,6 +174,7 @@ export class DockerSandbox implements Sandbox {
     try {
       const state = (await this.container.inspect()).State;
       if (state.OOMKilled) return { reason: 'oom', detail: 'the container was killed by the out-of-memory killer' };
+      if (this.destroyed || state.Status === 'removing') return { reason: 'removed', detail: 'the sandbox is being removed' };
       if (!state.Running) return { reason: 'exited', detail: `the container stopped (exit code ${state.ExitCode})` };
       return undefined;
     } catch {

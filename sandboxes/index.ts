@@ -9,3 +9,5 @@ export { requireDocker, dockerReachable, dockerEndpoint, DOCKER_FIX } from './do
 export { destroyAll } from './registry.ts';
 export { safeRelativePath, isSafeRelativePath } from './paths.ts';
 export { LABEL_RUN, LABEL_EPISODE } from './labels.ts';
+export { aptInstall, ensureDockerEngine } from './engine.ts';
+export type { EngineAction } from './engine.ts';

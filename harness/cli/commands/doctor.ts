@@ -1,0 +1,71 @@
+/** `harness doctor`: checks each prerequisite and prints a fix for each missing one. */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { commandExists } from '../../proc.ts';
+import { DOCKER_FIX, dockerEndpoint, dockerReachable, imageStatus } from '../../../sandboxes/index.ts';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const SETUP_FIX = 'run `bin/harness setup`';
+
+export async function runDoctor(): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  results.push({
+    name: 'Node.js',
+    ok: major >= 20,
+    detail: `v${process.versions.node}`,
+    fix: 'install Node.js 20 or newer',
+  });
+  const modules = new URL('../../../node_modules/.package-lock.json', import.meta.url);
+  results.push({
+    name: 'npm dependencies',
+    ok: existsSync(modules),
+    detail: existsSync(modules) ? 'installed' : 'node_modules missing',
+    fix: 'npm ci (bin/harness does this on first use)',
+  });
+  const docker = await dockerReachable();
+  results.push({
+    name: 'Docker engine',
+    ok: docker,
+    detail: docker ? `answers at ${dockerEndpoint()}` : `nothing answers at ${dockerEndpoint()}`,
+    fix: DOCKER_FIX,
+  });
+  if (docker) {
+    const images = await imageStatus();
+    const missing = images.filter((i) => !i.built);
+    results.push({
+      name: 'sandbox images',
+      ok: missing.length === 0,
+      detail: missing.length === 0 ? images.map((i) => i.tag).join(', ') : `missing ${missing.map((i) => i.tag).join(', ')}`,
+      fix: (await commandExists('debootstrap')) ? SETUP_FIX : `apt-get install -y debootstrap, then ${SETUP_FIX}`,
+    });
+  }
+  return results;
+}
+
+export function formatChecks(results: CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  return results
+    .map((r) => {
+      const line = `${r.ok ? 'ok     ' : 'MISSING'}  ${r.name.padEnd(width)}  ${r.detail}`;
+      return r.ok || !r.fix ? line : `${line}\n         ${' '.repeat(width)}  fix: ${r.fix}`;
+    })
+    .join('\n');
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('check every prerequisite and print a fix for each missing one (exit 1 if any is missing)')
+    .action(async () => {
+      const results = await runDoctor();
+      console.log(formatChecks(results));
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,61 @@
+/** `harness setup`: idempotent; installs and builds what is missing and says what it did and skipped. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { commandExists } from '../../proc.ts';
+import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
+
+export interface SetupStep {
+  name: string;
+  run(log: (line: string) => void): Promise<string>;
+}
+
+export function cacheRoot(): string {
+  return process.env.HARNESS_CACHE ?? join(homedir(), '.cache', 'harness');
+}
+
+export function setupSteps(): SetupStep[] {
+  return [
+    {
+      name: 'npm dependencies',
+      run: async () =>
+        process.env.HARNESS_NPM_INSTALLED === '1' ? 'installed (npm ci)' : 'present, skipped',
+    },
+    {
+      name: 'Docker engine',
+      run: async () => ensureDockerEngine(join(cacheRoot(), 'dockerd.log')),
+    },
+    {
+      name: 'sandbox images',
+      run: async (log) => {
+        const missing = (await imageStatus()).filter((s) => !s.built);
+        if (missing.length === 0) return 'all built, skipped';
+        if (missing.some((s) => s.name === 'rootfs') && !(await commandExists('debootstrap'))) {
+          log('installing debootstrap');
+          await aptInstall(['debootstrap']);
+        }
+        const results = await ensureImages(log);
+        return `built ${results.filter((r) => r.built).map((r) => r.tag).join(', ')}`;
+      },
+    },
+  ];
+}
+
+export async function runSetup(log: (line: string) => void, steps = setupSteps()): Promise<void> {
+  for (const step of steps) {
+    const started = Date.now();
+    const outcome = await step.run((line) => log(`  ${step.name}: ${line}`));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    log(`${step.name}: ${outcome} (${seconds} s)`);
+  }
+}
+
+export function registerSetup(program: Command): void {
+  program
+    .command('setup')
+    .description('install and build what the harness needs (npm packages, Docker engine, sandbox images); idempotent')
+    .action(async () => {
+      await runSetup((line) => console.log(line));
+      console.log('setup complete');
+    });
+}

@@ -1,0 +1,48 @@
+/** The harness CLI. The only place where errors become messages and exit codes. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { HarnessError, PrerequisiteError } from '../errors.ts';
+import { registerDoctor } from './commands/doctor.ts';
+import { registerSandbox } from './commands/sandbox.ts';
+import { registerSetup } from './commands/setup.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command('harness')
+    .description('Impossible coding tasks for locally hosted models: emotion probes, steering, test-gaming detection.')
+    .version(pkg.version, '-V, --version')
+    .option('-c, --config <file>', 'configuration file (default: harness.config.yaml if present)')
+    .option('--set <key=value>', 'override a configuration value, e.g. --set sandbox.memory_mb=256 (repeatable)', collect, [])
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  // Subcommands created after exitOverride() inherit it, so usage errors anywhere reach fail() below.
+  registerSetup(program);
+  registerDoctor(program);
+  registerSandbox(program);
+  return program;
+}
+
+function fail(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof HarnessError) {
+    process.stderr.write(`harness: ${error.message}\n`);
+    if (error instanceof PrerequisiteError) process.stderr.write(`  fix: ${error.fix}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`harness: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = fail(error);
+}
