@@ -30,7 +30,7 @@ function installSignalHandlers(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nharness: ${signal} received, removing ${live.size} sandbox(es)\n`);
+      if (live.size > 0) process.stderr.write(`\nharness: ${signal} received, removing ${live.size} sandbox(es)\n`);
       destroyAll().finally(() => process.exit(code));
     });
   }

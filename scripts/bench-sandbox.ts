@@ -1,0 +1,73 @@
+/**
+ * Sandbox driver overhead against the Docker CLI, measured in one run:
+ *   lifecycle: createSandbox -> exec `true` -> destroy, versus `docker run --rm IMAGE true`
+ *   per exec:  sandbox.exec(['true']) in a live sandbox, versus `docker exec CONTAINER true`
+ * Prints medians and ratios. Targets: per-exec overhead <= 50 ms median; lifecycle <= 1.5x docker run --rm.
+ */
+import { performance } from 'node:perf_hooks';
+import { runProcess } from '../harness/proc.ts';
+import { createSandbox, DEFAULT_LIMITS, ensureImages, IMAGES, imageTag, requireDocker } from '../sandboxes/index.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function docker(args: string[]): Promise<void> {
+  const result = await runProcess('docker', args);
+  if (result.exitCode !== 0) throw new Error(`docker ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+await requireDocker();
+await ensureImages();
+const image = await imageTag(IMAGES.python);
+
+const lifecycle: number[] = [];
+const dockerRun: number[] = [];
+const execs: number[] = [];
+const dockerExec: number[] = [];
+
+// Interleave the driver and its baseline so drift on a noisy machine hits both alike.
+for (let i = 0; i < ROUNDS; i++) {
+  lifecycle.push(
+    await time(async () => {
+      const sandbox = await createSandbox({ image: IMAGES.python, limits: DEFAULT_LIMITS });
+      await sandbox.exec(['true']);
+      await sandbox.destroy();
+    }),
+  );
+  dockerRun.push(await time(() => docker(['run', '--rm', '--network', 'none', image, 'true'])));
+}
+
+const sandbox = await createSandbox({ image: IMAGES.python, limits: DEFAULT_LIMITS });
+try {
+  await sandbox.exec(['true']);
+  for (let i = 0; i < ROUNDS * 2; i++) {
+    execs.push(await time(() => sandbox.exec(['true'])));
+    dockerExec.push(await time(() => docker(['exec', sandbox.id, 'true'])));
+  }
+} finally {
+  await sandbox.destroy();
+}
+
+const rows = [
+  ['create -> exec -> destroy (driver)', median(lifecycle)],
+  ['docker run --rm IMAGE true (CLI)', median(dockerRun)],
+  ['exec true in a live sandbox (driver)', median(execs)],
+  ['docker exec CONTAINER true (CLI)', median(dockerExec)],
+] as const;
+console.log(`sandbox benchmark: ${ROUNDS} lifecycles, ${ROUNDS * 2} execs, medians`);
+for (const [name, ms] of rows) console.log(`  ${name.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms`);
+const lifecycleRatio = median(lifecycle) / median(dockerRun);
+const execOverhead = median(execs);
+console.log(`  lifecycle / docker run --rm: ${lifecycleRatio.toFixed(2)}x (target <= 1.5x)`);
+console.log(`  per-exec overhead: ${execOverhead.toFixed(1)} ms (target <= 50 ms); docker exec CLI: ${median(dockerExec).toFixed(1)} ms`);

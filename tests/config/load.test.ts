@@ -1,0 +1,68 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, configHash, loadConfig } from '../../harness/config/index.ts';
+import { InputError } from '../../harness/errors.ts';
+
+async function configFile(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'harness-config-'));
+  const file = join(dir, 'harness.config.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+async function loadError(text: string, overrides: string[] = []): Promise<InputError> {
+  const error = await loadConfig({ file: await configFile(text), overrides }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+describe('loadConfig', () => {
+  it('fills defaults for an empty file', async () => {
+    const { config } = await loadConfig({ file: await configFile('') });
+    expect(config.sandbox).toEqual({ memory_mb: 512, cpus: 1, pids: 256, timeout_s: 60, output_limit_kb: 1024 });
+    expect(config.model.source).toBe('default');
+  });
+
+  it('names an unknown key with its full path', async () => {
+    const error = await loadError('sandbox:\n  memory_mb: 256\n  memroy: 3\n');
+    expect(error.message).toContain('sandbox.memroy: unknown key');
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('says which type was expected and what was received', async () => {
+    const error = await loadError('sandbox:\n  memory_mb: lots\n');
+    expect(error.message).toContain('sandbox.memory_mb: expected number, received "lots"');
+  });
+
+  it('reports every bad key at once', async () => {
+    const error = await loadError('runs_dir: 3\nsandbox:\n  cpus: -1\n');
+    expect(error.message).toMatch(/runs_dir: expected string, received 3/);
+    expect(error.message).toMatch(/sandbox\.cpus: .*received -1/);
+  });
+
+  it('reports YAML syntax errors with the file name', async () => {
+    const error = await loadError('sandbox: [1, 2\n');
+    expect(error.message).toMatch(/is not valid YAML/);
+  });
+
+  it('refuses a named config file that does not exist', async () => {
+    await expect(loadConfig({ file: '/nonexistent/harness.yaml' })).rejects.toThrow(/does not exist/);
+  });
+
+  it('applies --set overrides with YAML scalar types, and validates them', async () => {
+    const file = await configFile('sandbox:\n  memory_mb: 256\n');
+    const { config } = await loadConfig({ file, overrides: ['sandbox.memory_mb=128', 'sandbox.cpus=0.5'] });
+    expect(config.sandbox.memory_mb).toBe(128);
+    expect(config.sandbox.cpus).toBe(0.5);
+    const error = await loadError('', ['sandbox.pids=many']);
+    expect(error.message).toContain('sandbox.pids: expected number, received "many"');
+    expect(() => applyOverrides({}, ['novalue'])).toThrow(/key.path=value, received "novalue"/);
+  });
+
+  it('hashes resolved configs independently of key order', () => {
+    expect(configHash({ a: 1, b: { c: 2, d: 3 } })).toBe(configHash({ b: { d: 3, c: 2 }, a: 1 }));
+    expect(configHash({ a: 1 })).not.toBe(configHash({ a: 2 }));
+  });
+});
