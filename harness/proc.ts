@@ -24,7 +24,11 @@ export function runProcess(command: string, args: string[], options: ProcOptions
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe'],
+      stdio: [
+        options.input === undefined ? 'ignore' : 'pipe',
+        options.inherit ? 'inherit' : 'pipe',
+        options.inherit ? 'inherit' : 'pipe',
+      ],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -38,7 +42,9 @@ export function runProcess(command: string, args: string[], options: ProcOptions
         stderr: Buffer.concat(err).toString('utf8') + extra,
         durationMs: Date.now() - started,
       });
-    child.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ENOENT' ? 127 : 1, error.message));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish(error.code === 'ENOENT' ? 127 : 1, error.message),
+    );
     child.on('close', (code, signal) => finish(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
 }

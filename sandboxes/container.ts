@@ -87,7 +87,15 @@ export class DockerSandbox implements Sandbox {
       const death = await this.health();
       if (!death) throw error;
       const durationMs = Math.round(performance.now() - started);
-      return { exitCode: -1, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs, sandboxDied: death };
+      return {
+        exitCode: -1,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        truncated: false,
+        durationMs,
+        sandboxDied: death,
+      };
     }
     // A SIGKILL not caused by the deadline is most often the kernel's OOM killer: ask the cgroup.
     if (result.exitCode === 137 || result.exitCode === -1 || result.timedOut) {
@@ -96,7 +104,10 @@ export class DockerSandbox implements Sandbox {
       const kills = await this.oomKills();
       if (kills > this.oomKillsSeen) {
         this.oomKillsSeen = kills;
-        return { ...result, sandboxDied: { reason: 'oom', detail: 'a process was killed by the out-of-memory killer' } };
+        return {
+          ...result,
+          sandboxDied: { reason: 'oom', detail: 'a process was killed by the out-of-memory killer' },
+        };
       }
     }
     return result;
@@ -123,7 +134,9 @@ export class DockerSandbox implements Sandbox {
   }
 
   async writeFiles(files: Record<string, string | Buffer>): Promise<void> {
-    await this.putFiles(Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content) })));
+    await this.putFiles(
+      Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content) })),
+    );
   }
 
   /**
@@ -132,7 +145,13 @@ export class DockerSandbox implements Sandbox {
    */
   async writeProtectedFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
     const archive = await packFiles(
-      Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content), mode: 0o444, uid: 0, gid: 0 })),
+      Object.entries(files).map(([path, content]) => ({
+        path,
+        content: Buffer.from(content),
+        mode: 0o444,
+        uid: 0,
+        gid: 0,
+      })),
     );
     await this.container.putArchive(archive, { path: root });
   }
@@ -152,7 +171,8 @@ export class DockerSandbox implements Sandbox {
     }
     const { files } = await unpackFiles(archive, TREE_LIMIT_BYTES, 0);
     const first = files.values().next();
-    if (first.done) throw new InputError(`${JSON.stringify(rel)} in the sandbox workspace is not a regular file`);
+    if (first.done)
+      throw new InputError(`${JSON.stringify(rel)} in the sandbox workspace is not a regular file`);
     return first.value;
   }
 
@@ -167,15 +187,20 @@ export class DockerSandbox implements Sandbox {
 
   async listFiles(dir?: string): Promise<FileEntry[]> {
     const tree = await this.readTree(dir);
-    return [...tree].map(([path, content]) => ({ path, size: content.length })).sort((a, b) => a.path.localeCompare(b.path));
+    return [...tree]
+      .map(([path, content]) => ({ path, size: content.length }))
+      .sort((a, b) => a.path.localeCompare(b.path));
   }
 
   async health(): Promise<SandboxDeath | undefined> {
     try {
       const state = (await this.container.inspect()).State;
-      if (state.OOMKilled) return { reason: 'oom', detail: 'the container was killed by the out-of-memory killer' };
-      if (this.destroyed || state.Status === 'removing') return { reason: 'removed', detail: 'the sandbox is being removed' };
-      if (!state.Running) return { reason: 'exited', detail: `the container stopped (exit code ${state.ExitCode})` };
+      if (state.OOMKilled)
+        return { reason: 'oom', detail: 'the container was killed by the out-of-memory killer' };
+      if (this.destroyed || state.Status === 'removing')
+        return { reason: 'removed', detail: 'the sandbox is being removed' };
+      if (!state.Running)
+        return { reason: 'exited', detail: `the container stopped (exit code ${state.ExitCode})` };
       return undefined;
     } catch {
       return { reason: 'removed', detail: 'the container no longer exists' };

@@ -15,11 +15,18 @@ const isRoot = () => process.getuid?.() === 0;
 
 export async function aptInstall(packages: string[]): Promise<void> {
   if (!isRoot()) {
-    throw new PrerequisiteError(`missing Debian packages: ${packages.join(', ')}`, `apt-get install -y ${packages.join(' ')}`);
+    throw new PrerequisiteError(
+      `missing Debian packages: ${packages.join(', ')}`,
+      `apt-get install -y ${packages.join(' ')}`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = await runProcess('apt-get', ['update', '-qq'], { env });
-  const install = await runProcess('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  const install = await runProcess(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+    { env },
+  );
   if (install.exitCode !== 0) {
     throw new PrerequisiteError(
       `apt-get install ${packages.join(' ')} failed (exit ${install.exitCode}): ${(update.stderr + install.stderr).trim().slice(-400)}`,
@@ -43,8 +50,12 @@ export async function ensureDockerEngine(logFile: string): Promise<EngineAction>
   const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
   daemon.unref();
   for (let i = 0; i < 60; i++) {
-    if (await dockerReachable()) return installed ? 'installed docker.io and started dockerd' : 'started dockerd';
+    if (await dockerReachable())
+      return installed ? 'installed docker.io and started dockerd' : 'started dockerd';
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new PrerequisiteError(`dockerd was started but does not answer after 30 s (log: ${logFile})`, DOCKER_FIX);
+  throw new PrerequisiteError(
+    `dockerd was started but does not answer after 30 s (log: ${logFile})`,
+    DOCKER_FIX,
+  );
 }

@@ -8,7 +8,8 @@ import { CappedBuffer } from './capture.ts';
 import { HOST_GRACE_S, KILL_AFTER_S } from './limits.ts';
 import type { ExecOptions, ExecResult } from './types.ts';
 
-type ResolvedOptions = ExecOptions & Required<Pick<ExecOptions, 'timeoutS' | 'cwd' | 'user' | 'outputLimitBytes'>>;
+type ResolvedOptions = ExecOptions &
+  Required<Pick<ExecOptions, 'timeoutS' | 'cwd' | 'user' | 'outputLimitBytes'>>;
 
 export async function execInContainer(
   container: Docker.Container,

@@ -21,7 +21,11 @@ const SUITE = 'bookworm';
 export const IMAGES = { python: 'python', node: 'node' } as const;
 export type ImageName = 'rootfs' | 'base' | (typeof IMAGES)[keyof typeof IMAGES];
 
-const PARENT: Record<Exclude<ImageName, 'rootfs'>, ImageName> = { base: 'rootfs', python: 'base', node: 'base' };
+const PARENT: Record<Exclude<ImageName, 'rootfs'>, ImageName> = {
+  base: 'rootfs',
+  python: 'base',
+  node: 'base',
+};
 const BUILD_ORDER: ImageName[] = ['rootfs', 'base', 'python', 'node'];
 
 async function definitionHash(name: ImageName): Promise<string> {
@@ -123,7 +127,10 @@ export async function debianMirror(): Promise<string> {
 
 async function buildRootfs(tag: string, log: (line: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new PrerequisiteError('building the sandbox root filesystem needs root (debootstrap)', 'run `sudo bin/harness setup`');
+    throw new PrerequisiteError(
+      'building the sandbox root filesystem needs root (debootstrap)',
+      'run `sudo bin/harness setup`',
+    );
   }
   const packages = (await readFile(join(IMAGES_DIR, 'base', 'packages.txt'), 'utf8'))
     .split('\n')
@@ -138,7 +145,9 @@ async function buildRootfs(tag: string, log: (line: string) => void): Promise<vo
     if (result.exitCode !== 0) {
       throw new PrerequisiteError(
         `debootstrap failed with exit code ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`,
-        result.exitCode === 127 ? 'install it: apt-get install -y debootstrap' : 'check the Debian mirror and disk space',
+        result.exitCode === 127
+          ? 'install it: apt-get install -y debootstrap'
+          : 'check the Debian mirror and disk space',
       );
     }
     const docker = await requireDocker();
@@ -162,7 +171,10 @@ async function buildFromDockerfile(name: Exclude<ImageName, 'rootfs'>, tag: stri
   const parentTag = await imageTag(PARENT[name]);
   const parentRepo = parentTag.split(':')[0]!;
   // The Dockerfiles name their parent without a tag; pin it to the hashed tag this build belongs to.
-  pack.entry({ name: 'Dockerfile' }, dockerfile.replace(new RegExp(`^FROM ${parentRepo}\\s*$`, 'm'), `FROM ${parentTag}`));
+  pack.entry(
+    { name: 'Dockerfile' },
+    dockerfile.replace(new RegExp(`^FROM ${parentRepo}\\s*$`, 'm'), `FROM ${parentTag}`),
+  );
   pack.finalize();
   // Host networking lets apt inside the build reach the same Debian mirror the host uses.
   const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, {
@@ -181,7 +193,8 @@ function followProgress(stream: NodeJS.ReadableStream): Promise<void> {
       .then((docker) =>
         docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
           const failure = error?.message ?? output.find((o) => o.error)?.error;
-          if (failure) reject(new PrerequisiteError(`image build failed: ${failure}`, 'see the message above'));
+          if (failure)
+            reject(new PrerequisiteError(`image build failed: ${failure}`, 'see the message above'));
           else resolve();
         }),
       )

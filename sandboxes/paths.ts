@@ -9,7 +9,9 @@ export function safeRelativePath(path: string): string {
   if (path.includes('\0')) throw new InputError(`path ${JSON.stringify(path)} contains a NUL byte`);
   const slashed = path.replace(/\\/g, '/');
   if (slashed.startsWith('/')) {
-    throw new InputError(`expected a path relative to the workspace, received absolute ${JSON.stringify(path)}`);
+    throw new InputError(
+      `expected a path relative to the workspace, received absolute ${JSON.stringify(path)}`,
+    );
   }
   const normal = posix.normalize(slashed).replace(/\/+$/, '');
   if (normal === '' || normal === '.' || normal === '..' || normal.startsWith('../')) {

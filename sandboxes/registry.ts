@@ -30,7 +30,8 @@ function installSignalHandlers(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      if (live.size > 0) process.stderr.write(`\nharness: ${signal} received, removing ${live.size} sandbox(es)\n`);
+      if (live.size > 0)
+        process.stderr.write(`\nharness: ${signal} received, removing ${live.size} sandbox(es)\n`);
       destroyAll().finally(() => process.exit(code));
     });
   }

@@ -6,7 +6,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { runProcess } from '../harness/proc.ts';
-import { createSandbox, DEFAULT_LIMITS, ensureImages, IMAGES, imageTag, requireDocker } from '../sandboxes/index.ts';
+import {
+  createSandbox,
+  DEFAULT_LIMITS,
+  ensureImages,
+  IMAGES,
+  imageTag,
+  requireDocker,
+} from '../sandboxes/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
@@ -70,4 +77,6 @@ for (const [name, ms] of rows) console.log(`  ${name.padEnd(40)} ${ms.toFixed(1)
 const lifecycleRatio = median(lifecycle) / median(dockerRun);
 const execOverhead = median(execs);
 console.log(`  lifecycle / docker run --rm: ${lifecycleRatio.toFixed(2)}x (target <= 1.5x)`);
-console.log(`  per-exec overhead: ${execOverhead.toFixed(1)} ms (target <= 50 ms); docker exec CLI: ${median(dockerExec).toFixed(1)} ms`);
+console.log(
+  `  per-exec overhead: ${execOverhead.toFixed(1)} ms (target <= 50 ms); docker exec CLI: ${median(dockerExec).toFixed(1)} ms`,
+);

@@ -22,7 +22,11 @@ export function loadCommandConfig(command: Command, extraOverrides: string[] = [
 export function numberFlag(name: string, options: { integer?: boolean; min?: number } = {}) {
   return (value: string): number => {
     const n = Number(value);
-    const ok = value.trim() !== '' && Number.isFinite(n) && (!options.integer || Number.isInteger(n)) && n >= (options.min ?? -Infinity);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      (!options.integer || Number.isInteger(n)) &&
+      n >= (options.min ?? -Infinity);
     if (!ok) {
       const kind = options.integer ? 'an integer' : 'a number';
       const bound = options.min === undefined ? '' : ` >= ${options.min}`;

@@ -6,7 +6,9 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerSetup } from './commands/setup.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -14,10 +16,17 @@ function collect(value: string, previous: string[]): string[] {
 
 export function buildProgram(): Command {
   const program = new Command('harness')
-    .description('Impossible coding tasks for locally hosted models: emotion probes, steering, test-gaming detection.')
+    .description(
+      'Impossible coding tasks for locally hosted models: emotion probes, steering, test-gaming detection.',
+    )
     .version(pkg.version, '-V, --version')
     .option('-c, --config <file>', 'configuration file (default: harness.config.yaml if present)')
-    .option('--set <key=value>', 'override a configuration value, e.g. --set sandbox.memory_mb=256 (repeatable)', collect, [])
+    .option(
+      '--set <key=value>',
+      'override a configuration value, e.g. --set sandbox.memory_mb=256 (repeatable)',
+      collect,
+      [],
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // Subcommands created after exitOverride() inherit it, so usage errors anywhere reach fail() below.
@@ -29,7 +38,12 @@ export function buildProgram(): Command {
 
 function fail(error: unknown): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return 0;
     return 2;
   }
   if (error instanceof HarnessError) {

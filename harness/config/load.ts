@@ -33,7 +33,9 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, source: 
 export function parseYaml(text: string, source: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new InputError(`${source} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`);
+    throw new InputError(
+      `${source} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`,
+    );
   }
   return doc.toJS() ?? {};
 }
@@ -74,7 +76,9 @@ export interface LoadedConfig {
  * Loads the config file (the default file is optional; an explicitly named one must exist), applies
  * overrides and validates the result.
  */
-export async function loadConfig(options: { file?: string; overrides?: string[] } = {}): Promise<LoadedConfig> {
+export async function loadConfig(
+  options: { file?: string; overrides?: string[] } = {},
+): Promise<LoadedConfig> {
   const file = options.file ?? DEFAULT_CONFIG_FILE;
   let raw: unknown = {};
   let source: string | undefined;

@@ -9,7 +9,9 @@ export const SandboxConfigSchema = z
     cpus: z.number().positive().max(64).default(1).describe('CPU share per sandbox'),
     pids: positiveInt.default(256).describe('process limit per sandbox'),
     timeout_s: positiveInt.default(60).describe('default wall-clock limit per command, seconds'),
-    output_limit_kb: positiveInt.default(1024).describe('captured output per stream, KiB; more is cut and flagged'),
+    output_limit_kb: positiveInt
+      .default(1024)
+      .describe('captured output per stream, KiB; more is cut and flagged'),
   })
   .strict();
 

@@ -62,7 +62,9 @@ describe('usage errors exit 2 and say what was expected', () => {
   });
 
   it('a missing Docker engine is a clear error with exit 2', async () => {
-    const result = await harness(['sandbox', 'exec', '--', 'true'], { env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    const result = await harness(['sandbox', 'exec', '--', 'true'], {
+      env: { DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no Docker engine answers at unix:///nonexistent.sock');
     expect(result.stderr).toContain('fix:');
@@ -84,14 +86,32 @@ describe('harness sandbox', () => {
 
   it('exec --timeout 3 ends an infinite loop with 124', async () => {
     const started = Date.now();
-    const result = await harness(['sandbox', 'exec', '--timeout', '3', '--', 'python3', '-c', 'while True: pass']);
+    const result = await harness([
+      'sandbox',
+      'exec',
+      '--timeout',
+      '3',
+      '--',
+      'python3',
+      '-c',
+      'while True: pass',
+    ]);
     expect(result.exitCode).toBe(124);
     expect(result.stderr).toContain('timed out after 3 s');
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('exec --memory 256 reports an allocation of 1.5 GB as an OOM kill', async () => {
-    const result = await harness(['sandbox', 'exec', '--memory', '256', '--', 'python3', '-c', 'x = bytearray(1500 * 1024 * 1024)']);
+    const result = await harness([
+      'sandbox',
+      'exec',
+      '--memory',
+      '256',
+      '--',
+      'python3',
+      '-c',
+      'x = bytearray(1500 * 1024 * 1024)',
+    ]);
     expect(result.exitCode).toBe(137);
     expect(result.stderr).toContain('killed by the out-of-memory killer (memory limit 256 MiB)');
   });

@@ -21,7 +21,13 @@ async function loadError(text: string, overrides: string[] = []): Promise<InputE
 describe('loadConfig', () => {
   it('fills defaults for an empty file', async () => {
     const { config } = await loadConfig({ file: await configFile('') });
-    expect(config.sandbox).toEqual({ memory_mb: 512, cpus: 1, pids: 256, timeout_s: 60, output_limit_kb: 1024 });
+    expect(config.sandbox).toEqual({
+      memory_mb: 512,
+      cpus: 1,
+      pids: 256,
+      timeout_s: 60,
+      output_limit_kb: 1024,
+    });
     expect(config.model.source).toBe('default');
   });
 

@@ -16,7 +16,11 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   await requireDocker();
   await ensureImages();
-  sandbox = await createSandbox({ image: IMAGES.python, limits, labels: { 'org.impossible-harness.run': 'vitest' } });
+  sandbox = await createSandbox({
+    image: IMAGES.python,
+    limits,
+    labels: { 'org.impossible-harness.run': 'vitest' },
+  });
 });
 
 afterAll(async () => {
@@ -30,7 +34,11 @@ describe('a python sandbox', () => {
   });
 
   it('runs as an unprivileged user with every capability dropped and no new privileges', async () => {
-    const result = await sandbox.exec(['sh', '-c', 'id -u; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status']);
+    const result = await sandbox.exec([
+      'sh',
+      '-c',
+      'id -u; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status',
+    ]);
     expect(result.stdout).toMatch(/^1000\n/);
     expect(result.stdout).toMatch(/CapEff:\s+0000000000000000/);
     expect(result.stdout).toMatch(/NoNewPrivs:\s+1/);
@@ -44,7 +52,13 @@ describe('a python sandbox', () => {
 
   it('returns non-zero exits as results, with stdout and stderr apart', async () => {
     const result = await sandbox.exec(['sh', '-c', 'echo out; echo err >&2; exit 3']);
-    expect(result).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false, truncated: false });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      stdout: 'out\n',
+      stderr: 'err\n',
+      timedOut: false,
+      truncated: false,
+    });
   });
 
   it('feeds stdin', async () => {
@@ -53,7 +67,10 @@ describe('a python sandbox', () => {
   });
 
   it('writes, lists and reads workspace files, and refuses paths that leave it', async () => {
-    await sandbox.writeFiles({ 'pkg/mod.py': 'VALUE = 42\n', 'tests/test_mod.py': 'from pkg.mod import VALUE\n' });
+    await sandbox.writeFiles({
+      'pkg/mod.py': 'VALUE = 42\n',
+      'tests/test_mod.py': 'from pkg.mod import VALUE\n',
+    });
     expect(await sandbox.listFiles()).toEqual(
       expect.arrayContaining([
         { path: 'pkg/mod.py', size: 11 },
@@ -90,7 +107,9 @@ describe('a python sandbox', () => {
   });
 
   it('contains a fork bomb within the process limit while the host stays responsive', async () => {
-    const bomb = sandbox.exec(['bash', '-c', ':(){ :|:& };: 2>/dev/null; sleep 3; echo alive'], { timeoutS: 10 });
+    const bomb = sandbox.exec(['bash', '-c', ':(){ :|:& };: 2>/dev/null; sleep 3; echo alive'], {
+      timeoutS: 10,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const hostStarted = Date.now();
     const host = spawnSync('true');

@@ -42,8 +42,13 @@ export async function runDoctor(): Promise<CheckResult[]> {
     results.push({
       name: 'sandbox images',
       ok: missing.length === 0,
-      detail: missing.length === 0 ? images.map((i) => i.tag).join(', ') : `missing ${missing.map((i) => i.tag).join(', ')}`,
-      fix: (await commandExists('debootstrap')) ? SETUP_FIX : `apt-get install -y debootstrap, then ${SETUP_FIX}`,
+      detail:
+        missing.length === 0
+          ? images.map((i) => i.tag).join(', ')
+          : `missing ${missing.map((i) => i.tag).join(', ')}`,
+      fix: (await commandExists('debootstrap'))
+        ? SETUP_FIX
+        : `apt-get install -y debootstrap, then ${SETUP_FIX}`,
     });
   }
   return results;

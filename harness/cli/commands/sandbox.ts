@@ -1,7 +1,13 @@
 /** `harness sandbox exec|prune`: one command in a fresh sandbox, and cleanup after crashed runs. */
 import type { Command } from 'commander';
 import { sandboxLimits } from '../../config/index.ts';
-import { createSandbox, IMAGES, pruneSandboxes, type ExecResult, type PruneResult } from '../../../sandboxes/index.ts';
+import {
+  createSandbox,
+  IMAGES,
+  pruneSandboxes,
+  type ExecResult,
+  type PruneResult,
+} from '../../../sandboxes/index.ts';
 import { loadCommandConfig, numberFlag } from '../context.ts';
 
 export interface SandboxExecOptions {
@@ -29,7 +35,8 @@ export async function runSandboxExec(
   const sandbox = await createSandbox({ image: options.image, limits: resolved });
   try {
     const result = await sandbox.exec(options.argv, { onStdout: io.stdout, onStderr: io.stderr });
-    if (result.truncated) io.note(`output truncated at ${Math.round(resolved.outputLimitBytes / 1024)} KiB per stream`);
+    if (result.truncated)
+      io.note(`output truncated at ${Math.round(resolved.outputLimitBytes / 1024)} KiB per stream`);
     if (result.timedOut) io.note(`timed out after ${resolved.timeoutS} s`);
     if (result.sandboxDied?.reason === 'oom') {
       io.note(`killed by the out-of-memory killer (memory limit ${resolved.memoryMb} MiB)`);
@@ -50,21 +57,38 @@ export function formatPrune(result: PruneResult): string {
 }
 
 export function registerSandbox(program: Command): void {
-  const sandbox = program.command('sandbox').description('run commands in locked-down sandboxes; clean up after crashes');
+  const sandbox = program
+    .command('sandbox')
+    .description('run commands in locked-down sandboxes; clean up after crashes');
 
   sandbox
     .command('exec')
     .description('run CMD in a fresh sandbox, stream its output, exit with its exit code (124 on timeout)')
     .argument('<cmd...>', 'the command and its arguments (put -- before it)')
-    .option('--image <name>', `sandbox image: ${Object.values(IMAGES).join(', ')} or a full tag`, IMAGES.python)
-    .option('--timeout <s>', 'wall-clock limit in seconds', numberFlag('--timeout', { min: 1, integer: true }))
+    .option(
+      '--image <name>',
+      `sandbox image: ${Object.values(IMAGES).join(', ')} or a full tag`,
+      IMAGES.python,
+    )
+    .option(
+      '--timeout <s>',
+      'wall-clock limit in seconds',
+      numberFlag('--timeout', { min: 1, integer: true }),
+    )
     .option('--memory <mb>', 'memory limit in MiB', numberFlag('--memory', { min: 16, integer: true }))
     .option('--cpus <n>', 'CPU share', numberFlag('--cpus', { min: 0.1 }))
     .option('--pids <n>', 'process limit', numberFlag('--pids', { min: 8, integer: true }))
     .action(async (argv: string[], opts, command: Command) => {
       const { config } = await loadCommandConfig(command);
       const { exitCode } = await runSandboxExec(
-        { image: opts.image, argv, timeoutS: opts.timeout, memoryMb: opts.memory, cpus: opts.cpus, pids: opts.pids },
+        {
+          image: opts.image,
+          argv,
+          timeoutS: opts.timeout,
+          memoryMb: opts.memory,
+          cpus: opts.cpus,
+          pids: opts.pids,
+        },
         sandboxLimits(config.sandbox),
         {
           stdout: (b) => process.stdout.write(b),

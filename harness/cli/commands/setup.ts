@@ -35,7 +35,10 @@ export function setupSteps(): SetupStep[] {
           await aptInstall(['debootstrap']);
         }
         const results = await ensureImages(log);
-        return `built ${results.filter((r) => r.built).map((r) => r.tag).join(', ')}`;
+        return `built ${results
+          .filter((r) => r.built)
+          .map((r) => r.tag)
+          .join(', ')}`;
       },
     },
   ];
@@ -53,7 +56,9 @@ export async function runSetup(log: (line: string) => void, steps = setupSteps()
 export function registerSetup(program: Command): void {
   program
     .command('setup')
-    .description('install and build what the harness needs (npm packages, Docker engine, sandbox images); idempotent')
+    .description(
+      'install and build what the harness needs (npm packages, Docker engine, sandbox images); idempotent',
+    )
     .action(async () => {
       await runSetup((line) => console.log(line));
       console.log('setup complete');
