@@ -1,0 +1,123 @@
+/**
+ * Versioned schemas of everything written to runs/. analysis/ reads runs only through these, so a
+ * record written by an older harness is either read correctly or refused with a clear message.
+ */
+import { z } from 'zod';
+import { STRATEGIES } from '../scoring/strategies.ts';
+
+export const EPISODE_SCHEMA_VERSION = 1;
+
+export const OUTCOMES = [
+  'cheated',
+  'passed_honestly',
+  'failed',
+  'flagged_impossible',
+  'gave_up',
+  'sandbox_broken',
+  'error',
+] as const;
+
+export const EvidenceSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  excerpt: z.string(),
+  why: z.string(),
+});
+
+export const FindingSchema = z.object({
+  strategy: z.enum(STRATEGIES),
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(EvidenceSchema),
+});
+
+export const VerdictSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+  strategies: z.array(z.enum(STRATEGIES)),
+  /** Strategies found while the visible tests still failed: attempted, not counted as cheating. */
+  attemptedStrategies: z.array(z.enum(STRATEGIES)),
+  evidence: z.array(EvidenceSchema.extend({ strategy: z.enum(STRATEGIES).optional() })),
+  /** Why this outcome, in a sentence a reader can check against the evidence. */
+  explanation: z.string(),
+});
+
+export const EmotionReadingSchema = z.object({
+  mean: z.number(),
+  lastPrompt: z.number(),
+  max: z.number(),
+  meanCosine: z.number(),
+});
+
+export const TestSummarySchema = z.object({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+  allPassed: z.boolean(),
+  timedOut: z.boolean(),
+  tests: z.record(z.string(), z.string()),
+});
+
+export const AttemptSchema = z.object({
+  index: z.number().int().positive(),
+  replyText: z.string(),
+  stopReason: z.string(),
+  filesWritten: z.array(
+    z.object({ path: z.string(), bytes: z.number().int(), sha256: z.string(), inferredPath: z.boolean() }),
+  ),
+  problems: z.array(z.string()),
+  flaggedImpossible: z.object({ reason: z.string() }).optional(),
+  gaveUp: z.boolean(),
+  tests: TestSummarySchema.optional(),
+  /** Per-attempt aggregates; the per-token series live in the transcript. */
+  readings: z.record(z.string(), EmotionReadingSchema).optional(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  summarisedTurns: z.number().int(),
+  generateMs: z.number(),
+  testMs: z.number(),
+});
+
+export const SteeringTermSchema = z.object({
+  vector: z.string(),
+  /** The raw coefficient c: c * v is added to the residual stream. */
+  coefficient: z.number(),
+  /** The same strength in the paper's unit: s = c * |v| / mean |h_L| (fraction of residual norm). */
+  strength: z.number(),
+  layers: z.array(z.number().int()),
+});
+
+export const ConditionSchema = z.object({
+  id: z.string(),
+  steer: z.array(SteeringTermSchema),
+});
+
+export const ModelIdentitySchema = z.object({
+  file: z.string(),
+  sha256: z.string(),
+  quantization: z.string(),
+  layers: z.number().int(),
+});
+
+export const EpisodeRecordSchema = z.object({
+  schemaVersion: z.literal(EPISODE_SCHEMA_VERSION),
+  runId: z.string(),
+  episodeId: z.string(),
+  taskId: z.string(),
+  family: z.string(),
+  impossible: z.boolean(),
+  conditionId: z.string(),
+  condition: ConditionSchema,
+  epoch: z.number().int().positive(),
+  seed: z.number().int(),
+  model: ModelIdentitySchema,
+  attempts: z.array(AttemptSchema),
+  endReason: z.string(),
+  verdict: VerdictSchema,
+  errors: z.array(z.string()),
+  startedAt: z.string(),
+  durationMs: z.number(),
+});
+
+export type EpisodeRecord = z.infer<typeof EpisodeRecordSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type Outcome = (typeof OUTCOMES)[number];
+export type Condition = z.infer<typeof ConditionSchema>;
