@@ -3,3 +3,4 @@ export type { Interval } from './stats.ts';
 export { summarise } from './summary.ts';
 export type { ConditionSummary } from './summary.ts';
 export { formatRate, renderSummary } from './render.ts';
+export { renderTranscript, sparkline } from './transcript.ts';

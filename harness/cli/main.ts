@@ -5,6 +5,7 @@ import { HarnessError, PrerequisiteError } from '../errors.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerSetup } from './commands/setup.ts';
+import { registerShow } from './commands/show.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerSetup(program);
   registerDoctor(program);
   registerSandbox(program);
+  registerShow(program);
   return program;
 }
 

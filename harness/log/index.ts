@@ -9,6 +9,8 @@ export {
   OUTCOMES,
   SteeringTermSchema,
   TestSummarySchema,
+  TRANSCRIPT_SCHEMA_VERSION,
+  TranscriptSchema,
   VerdictSchema,
 } from './schema.ts';
-export type { Condition, EpisodeRecord, Outcome, Verdict } from './schema.ts';
+export type { Condition, EpisodeRecord, Outcome, Transcript, Verdict } from './schema.ts';

@@ -121,3 +121,31 @@ export type EpisodeRecord = z.infer<typeof EpisodeRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 export type Outcome = (typeof OUTCOMES)[number];
 export type Condition = z.infer<typeof ConditionSchema>;
+
+export const TRANSCRIPT_SCHEMA_VERSION = 1;
+
+/** What a reader needs beyond the record: the feedback the model saw, per-token readings, the file changes. */
+export const TranscriptSchema = z.object({
+  schemaVersion: z.literal(TRANSCRIPT_SCHEMA_VERSION),
+  record: EpisodeRecordSchema,
+  spec: z.string(),
+  attempts: z.array(
+    z.object({
+      index: z.number().int(),
+      /** The user message that followed this attempt (test feedback), if any. */
+      feedback: z.string().optional(),
+      /** Per emotion, the projection at each reply token. */
+      perToken: z.record(z.string(), z.array(z.number())),
+    }),
+  ),
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      status: z.enum(['added', 'modified', 'deleted']),
+      before: z.string().optional(),
+      after: z.string().optional(),
+    }),
+  ),
+});
+
+export type Transcript = z.infer<typeof TranscriptSchema>;
