@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { HarnessError, PrerequisiteError } from '../errors.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerModelInfo } from './commands/model-info.ts';
+import { registerModelPull } from './commands/model-pull.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
@@ -34,6 +36,9 @@ export function buildProgram(): Command {
   registerSetup(program);
   registerDoctor(program);
   registerSandbox(program);
+  const model = program.command('model').description('the locally hosted model: pull, inspect');
+  registerModelPull(model);
+  registerModelInfo(model);
   registerShow(program);
   return program;
 }

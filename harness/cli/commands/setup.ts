@@ -1,8 +1,10 @@
 /** `harness setup`: idempotent; installs and builds what is missing and says what it did and skipped. */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { HarnessConfig } from '../../config/index.ts';
+import { cacheRoot, pullModel } from '../../model/fetch.ts';
 import { commandExists } from '../../proc.ts';
+import { loadCommandConfig } from '../context.ts';
 import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
 
 export interface SetupStep {
@@ -10,11 +12,7 @@ export interface SetupStep {
   run(log: (line: string) => void): Promise<string>;
 }
 
-export function cacheRoot(): string {
-  return process.env.HARNESS_CACHE ?? join(homedir(), '.cache', 'harness');
-}
-
-export function setupSteps(): SetupStep[] {
+export function setupSteps(config: HarnessConfig): SetupStep[] {
   return [
     {
       name: 'npm dependencies',
@@ -41,10 +39,17 @@ export function setupSteps(): SetupStep[] {
           .join(', ')}`;
       },
     },
+    {
+      name: 'model',
+      run: async () => {
+        const result = await pullModel(config.model.source);
+        return `${result.skipped ? 'cached, skipped' : 'pulled'}: ${result.path} (sha256 ${result.sha256.slice(0, 12)}...)`;
+      },
+    },
   ];
 }
 
-export async function runSetup(log: (line: string) => void, steps = setupSteps()): Promise<void> {
+export async function runSetup(steps: SetupStep[], log: (line: string) => void): Promise<void> {
   for (const step of steps) {
     const started = Date.now();
     const outcome = await step.run((line) => log(`  ${step.name}: ${line}`));
@@ -57,10 +62,11 @@ export function registerSetup(program: Command): void {
   program
     .command('setup')
     .description(
-      'install and build what the harness needs (npm packages, Docker engine, sandbox images); idempotent',
+      'install and build what the harness needs (npm packages, Docker engine, sandbox images, the model); idempotent',
     )
-    .action(async () => {
-      await runSetup((line) => console.log(line));
+    .action(async (_opts, command: Command) => {
+      const { config } = await loadCommandConfig(command);
+      await runSetup(setupSteps(config), (line) => console.log(line));
       console.log('setup complete');
     });
 }

@@ -1,0 +1,12 @@
+/** The tokenizer as the model runtime consumes it (TextCodec). */
+import type { TextCodec } from '../types.ts';
+import type { Tokenizer } from './tokenizer.ts';
+
+export function textCodec(tokenizer: Tokenizer): TextCodec {
+  return {
+    encode: (text, special) => tokenizer.encode(text, { special }),
+    decode: (ids) => tokenizer.decode(ids),
+    renderChat: (messages) => tokenizer.renderChat(messages, { addGenerationPrompt: true }),
+    eosIds: tokenizer.endOfGenerationIds(),
+  };
+}

@@ -1,0 +1,84 @@
+/** Shapes shared by the graph builder, the reference forward pass and the runtime. */
+
+export type RopeScaling =
+  | { type: 'none' }
+  | { type: 'linear'; factor: number }
+  | {
+      type: 'llama3';
+      factor: number;
+      lowFreqFactor: number;
+      highFreqFactor: number;
+      originalContextLength: number;
+    };
+
+/** The hyperparameters of a Llama-family decoder (Llama, Mistral, Qwen2, SmolLM2), as the graph needs them. */
+export interface DecoderConfig {
+  architecture: string;
+  blockCount: number;
+  embeddingLength: number;
+  feedForwardLength: number;
+  headCount: number;
+  headCountKv: number;
+  headDim: number;
+  contextLength: number;
+  ropeFreqBase: number;
+  ropeScaling: RopeScaling;
+  rmsNormEps: number;
+  vocabSize: number;
+  tiedEmbeddings: boolean;
+  hasQkvBias: boolean;
+}
+
+/**
+ * Where weights come from: a GGUF file, or arrays a test made. Tensor names are the checkpoint's
+ * (`blk.0.attn_q.weight`); values are row-major with the ggml dims reversed, so a linear layer's weight
+ * is [out, in].
+ */
+export interface WeightSource {
+  readonly config: DecoderConfig;
+  has(name: string): boolean;
+  f32(name: string): Promise<Float32Array>;
+  /** Identifies the weights for the graph cache (the GGUF file's sha256). */
+  identity(): Promise<string>;
+}
+
+export type Quantization = 'q4' | 'fp32';
+
+export interface BuildOptions {
+  quantization: Quantization;
+  /** Blocks after which a steering input is added to the residual stream (0-based). */
+  steerLayers: number[];
+  /** Blocks after which the residual stream leaves the graph as an output (0-based). */
+  readoutLayers: number[];
+  /**
+   * q4 only: multiply in fp32 instead of quantizing activations to int8 (MatMulNBits accuracy_level 0
+   * instead of 4). Exact against the reference on the requantized weights, but several times slower.
+   */
+  exactActivations?: boolean;
+}
+
+/** Names of the graph's inputs and outputs, the contract between builder and runtime. */
+export const GRAPH_IO = {
+  inputIds: 'input_ids',
+  seqlensK: 'seqlens_k',
+  totalSequenceLength: 'total_sequence_length',
+  logitPositions: 'logit_positions',
+  steer: 'steer',
+  logits: 'logits',
+  pastKey: (layer: number) => `past_key.${layer}`,
+  pastValue: (layer: number) => `past_value.${layer}`,
+  presentKey: (layer: number) => `present_key.${layer}`,
+  presentValue: (layer: number) => `present_value.${layer}`,
+  residual: (layer: number) => `residual.${layer}`,
+} as const;
+
+/** What the runtime needs of a tokenizer. */
+export interface TextCodec {
+  /** Token ids of text; `special` lets control-token text (e.g. <|im_start|>) map to its token. */
+  encode(text: string, special: boolean): number[];
+  decode(ids: number[]): string;
+  /** The chat template applied to messages, ending with the assistant's generation prompt. */
+  renderChat(messages: { role: string; content: string }[]): string;
+  /** Tokens that end a reply (end of sequence, end of turn). */
+  readonly eosIds: ReadonlySet<number>;
+}
