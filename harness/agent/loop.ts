@@ -51,6 +51,8 @@ export interface EpisodeTrace {
   /** The last test result seen by the agent (in its own sandbox). */
   lastTests?: TestFeedback;
   writeLog: FileWriteLogEntry[];
+  /** The feedback message sent after each attempt (none after the last). */
+  feedbacks: string[];
   durationMs: number;
   sandboxProblem?: string;
 }
@@ -87,12 +89,14 @@ export async function runAgentLoop(
   const turns: Turn[] = [];
   const attempts: AttemptRecord[] = [];
   const writeLog: FileWriteLogEntry[] = [];
+  const feedbacks: string[] = [];
   let lastTests: TestFeedback | undefined;
   const finish = (endReason: EndReason, sandboxProblem?: string): EpisodeTrace => ({
     attempts,
     endReason,
     lastTests,
     writeLog,
+    feedbacks,
     durationMs: now() - started,
     sandboxProblem,
   });
@@ -163,6 +167,7 @@ export async function runAgentLoop(
       { noFiles: parsed.files.length === 0, problems: parsed.problems },
       limits.feedbackChars,
     );
+    feedbacks.push(feedback);
     turns.push({
       reply: reply.text,
       feedback,
