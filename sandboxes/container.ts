@@ -25,7 +25,6 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     User: SANDBOX_USER,
     WorkingDir: workdir,
     Labels: sandboxLabels(spec.labels),
-    NetworkDisabled: true,
     Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
     HostConfig: {
       Init: true,

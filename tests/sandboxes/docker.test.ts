@@ -33,6 +33,11 @@ describe('a python sandbox', () => {
     expect(result.stdout.trim()).toBe("[(1, 'lo')]");
   });
 
+  it('resolves localhost to the loopback address', async () => {
+    const result = await sandbox.exec(['python3', '-c', "import socket; print(socket.gethostbyname('localhost'))"]);
+    expect(result.stdout.trim()).toBe('127.0.0.1');
+  });
+
   it('runs as an unprivileged user with every capability dropped and no new privileges', async () => {
     const result = await sandbox.exec([
       'sh',
