@@ -119,7 +119,7 @@ describe('a python sandbox', () => {
     const hostStarted = Date.now();
     const host = spawnSync('true');
     expect(host.status).toBe(0);
-    expect(Date.now() - hostStarted).toBeLessThan(2000);
+    expect(Date.now() - hostStarted).toBeLessThan(5000);
     const result = await bomb;
     expect(result.timedOut || result.stdout.includes('alive')).toBe(true);
     const count = await sandbox.exec(['sh', '-c', 'ls /proc | grep -c "^[0-9]"']);
