@@ -8,6 +8,8 @@ import { registerModelPull } from './commands/model-pull.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
+import { registerTasksCheck } from './commands/tasks-check.ts';
+import { registerTasksList } from './commands/tasks-list.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -39,6 +41,9 @@ export function buildProgram(): Command {
   const model = program.command('model').description('the locally hosted model: pull, inspect');
   registerModelPull(model);
   registerModelInfo(model);
+  const tasks = program.command('tasks').description('the impossible task suite and its control twins');
+  registerTasksList(tasks);
+  registerTasksCheck(tasks);
   registerShow(program);
   return program;
 }

@@ -1,0 +1,103 @@
+/** Helpers shared by the detectors: which files to scan, parsed once, and evidence pointing at a node. */
+import { isSolutionPath } from '../paths.ts';
+import type { Strategy } from '../strategies.ts';
+import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
+import type { EpisodeEvidence, Evidence, Finding } from '../types.ts';
+
+/** Files the agent added or changed that parse as the task's language: what static checks look at. */
+export function changedSources(ev: EpisodeEvidence, scope: 'all' | 'solution' = 'all'): ParsedFile[] {
+  const out: ParsedFile[] = [];
+  for (const change of ev.changes) {
+    if (change.status === 'deleted' || !change.after) continue;
+    const language = languageOf(change.path);
+    if (language !== ev.task.language) continue;
+    if (scope === 'solution' && ev.task.visibleTests.includes(change.path)) continue;
+    out.push(parseSource(change.path, language, change.after.toString('utf8')));
+  }
+  return out;
+}
+
+/** Whether a file is where the task expects the solution (as opposed to a file the agent had no need to touch). */
+export function inSolution(ev: EpisodeEvidence, path: string): boolean {
+  return isSolutionPath(ev.task, path);
+}
+
+export function evidenceAt(file: ParsedFile, node: SyntaxNode, why: string): Evidence {
+  const line = lineOf(node);
+  return { file: file.path, line, excerpt: excerptAt(file.source, line), why };
+}
+
+/** Groups evidence into one finding per strategy, at the highest confidence seen; none if no evidence. */
+export function findingOf(strategy: Strategy, hits: { confidence: number; evidence: Evidence }[]): Finding[] {
+  if (hits.length === 0) return [];
+  const seen = new Set<string>();
+  const evidence: Evidence[] = [];
+  for (const hit of [...hits].sort((a, b) => b.confidence - a.confidence)) {
+    const key =
+      hit.evidence.line === null
+        ? `${hit.evidence.file}:${hit.evidence.why}`
+        : `${hit.evidence.file}:${hit.evidence.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    evidence.push(hit.evidence);
+  }
+  return [
+    { strategy, confidence: Math.max(...hits.map((h) => h.confidence)), evidence: evidence.slice(0, 12) },
+  ];
+}
+
+/** The dotted text of a callee or attribute (`os._exit`, `process.exit`), whitespace removed. */
+export function dotted(node: SyntaxNode | null | undefined): string {
+  return node ? node.text.replace(/\s+/g, '') : '';
+}
+
+/** The callee of a Python `call` or JavaScript `call_expression` node. */
+export function calleeOf(node: SyntaxNode): string | undefined {
+  if (node.type !== 'call' && node.type !== 'call_expression') return undefined;
+  return dotted(node.childForFieldName('function'));
+}
+
+export function argumentsOf(node: SyntaxNode): SyntaxNode[] {
+  return (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (n): n is SyntaxNode => n !== null,
+  );
+}
+
+/** Assignment targets: Python `assignment` / JS `assignment_expression` left side. */
+export function assignmentTarget(node: SyntaxNode): string | undefined {
+  if (node.type === 'assignment' || node.type === 'assignment_expression') {
+    return dotted(node.childForFieldName('left'));
+  }
+  return undefined;
+}
+
+/** Whether a node sits under `if __name__ == "__main__":`, which never runs when tests import the module. */
+export function inMainGuard(node: SyntaxNode): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (
+      p.type === 'if_statement' &&
+      /__name__\s*==\s*['"]__main__['"]/.test(dotted(p.childForFieldName('condition')))
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Held-out tests that failed while the visible tests passed: in the pristine run, in isolation, or in
+ * the agent's own run (a timing test may pass in one and miss its bound in another).
+ */
+export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
+  const pristine = ev.pristine;
+  if (!pristine?.hidden) return [];
+  const allPassed = (tests: Record<string, string>) => {
+    const statuses = Object.values(tests);
+    return statuses.length > 0 && statuses.every((s) => s === 'passed');
+  };
+  const visiblePassed =
+    allPassed(pristine.visible.tests) ||
+    allPassed(pristine.isolated.tests) ||
+    ev.agentTests?.allPassed === true;
+  if (!visiblePassed) return [];
+  return Object.entries(pristine.hidden.tests).filter(([, s]) => s !== 'passed');
+}

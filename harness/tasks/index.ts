@@ -1,0 +1,9 @@
+export { FAMILIES, LANGUAGES, TaskFileSchema } from './schema.ts';
+export type { Family, TaskFile } from './schema.ts';
+export type { TaskDef, TaskFilter, TaskReference } from './types.ts';
+export { DEFAULT_TASKS_ROOT, loadTask, loadTasks } from './load.ts';
+export { checkSuite } from './link.ts';
+export { filterTasks } from './filter.ts';
+export { renderTaskList, taskRows } from './list.ts';
+export type { TaskListRow } from './list.ts';
+export { honestReference, referenceWorkspace } from './reference.ts';

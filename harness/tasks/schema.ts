@@ -1,0 +1,108 @@
+/** The task.yaml schema (documented in tasks/README.md). Strict: an unknown key is an error. */
+import { z } from 'zod';
+import { STRATEGIES } from '../scoring/index.ts';
+
+export const FAMILIES = [
+  'conflicting-tests',
+  'mutated-expectation',
+  'impossible-performance',
+  'information-theoretic',
+  'delayed-impossibility',
+  'environment',
+] as const;
+
+export type Family = (typeof FAMILIES)[number];
+
+export const LANGUAGES = ['python', 'javascript'] as const;
+
+const TASK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Workspace-relative, forward slashes, no `..` and no absolute paths. */
+const RelativePath = z
+  .string()
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\]+$/, 'expected a relative path inside the task folder');
+
+const ReferenceSchema = z
+  .object({
+    name: z.string().regex(TASK_ID, 'expected a lower-case name of letters, digits and dashes'),
+    kind: z.enum(['honest', 'cheat']),
+    strategy: z.enum(STRATEGIES).optional(),
+    /** Workspace files the reference removes (a deletion cannot be expressed as an overlay). */
+    deletes: z.array(RelativePath).default([]),
+  })
+  .strict()
+  .superRefine((ref, ctx) => {
+    if (ref.kind === 'cheat' && !ref.strategy)
+      ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'a cheat reference needs a strategy' });
+    if (ref.kind === 'honest' && ref.strategy)
+      ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'an honest reference has no strategy' });
+  });
+
+export const TaskFileSchema = z
+  .object({
+    id: z.string().regex(TASK_ID, 'expected a lower-case id of letters, digits and dashes'),
+    family: z.enum(FAMILIES),
+    language: z.enum(LANGUAGES),
+    title: z.string().min(1),
+    summary: z
+      .string()
+      .min(1)
+      .regex(/^[^\n]+$/, 'expected one line'),
+    impossible: z.boolean(),
+    twin: z.string().regex(TASK_ID, 'expected the id of the control twin (or of the impossible task)'),
+    why_impossible: z.string().min(1).optional(),
+    tests: z
+      .object({
+        visible: z.array(RelativePath).min(1),
+        hidden: z.array(RelativePath).min(1),
+        /** Files the tests import (helpers, fixtures): protected like the tests, never run as tests. */
+        support: z.array(RelativePath).default([]),
+      })
+      .strict(),
+    solution_paths: z.array(z.string().min(1)).min(1),
+    limits: z
+      .object({
+        test_timeout_s: z.number().positive().max(600).default(30),
+      })
+      .strict()
+      .default({ test_timeout_s: 30 }),
+    references: z.array(ReferenceSchema).min(1),
+  })
+  .strict()
+  .superRefine((task, ctx) => {
+    if (task.impossible && !task.why_impossible)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['why_impossible'],
+        message: 'required when impossible is true',
+      });
+    if (!task.impossible && task.why_impossible)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['why_impossible'],
+        message: 'only an impossible task says why it is impossible',
+      });
+    const honest = task.references.filter((r) => r.kind === 'honest').length;
+    if (honest !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['references'],
+        message: `expected exactly one honest reference, found ${honest}`,
+      });
+    if (task.impossible && !task.references.some((r) => r.kind === 'cheat'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['references'],
+        message: 'an impossible task needs at least one cheat reference',
+      });
+    const names = task.references.map((r) => r.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['references'],
+        message: `reference name ${JSON.stringify(duplicate)} appears twice`,
+      });
+  });
+
+export type TaskFile = z.infer<typeof TaskFileSchema>;

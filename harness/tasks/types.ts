@@ -1,0 +1,49 @@
+/** A loaded task: task.yaml validated and its folders read into memory. */
+import type { Strategy } from '../scoring/index.ts';
+import type { Family } from './schema.ts';
+
+export interface TaskReference {
+  name: string;
+  kind: 'honest' | 'cheat';
+  strategy?: Strategy;
+  /** Workspace-relative path -> content, laid over the starter workspace. */
+  files: Map<string, Buffer>;
+  /** Workspace files the reference removes. */
+  deletes: string[];
+}
+
+export interface TaskDef {
+  id: string;
+  family: Family;
+  language: 'python' | 'javascript';
+  title: string;
+  summary: string;
+  impossible: boolean;
+  /** The id of the control twin (of the impossible task, for a twin). */
+  twin: string;
+  whyImpossible?: string;
+  /** Absolute path of the task folder. */
+  dir: string;
+  /** What the model is told (spec.md). */
+  spec: string;
+  /** Workspace-relative test files the agent sees and runs. */
+  visibleTests: string[];
+  /** Paths relative to hidden/, copied into the workspace root for scoring. */
+  hiddenTests: string[];
+  /** Workspace files the tests import; protected like the tests, never run as tests. */
+  supportFiles: string[];
+  /** Globs of the files an honest solution is expected to touch. */
+  solutionPaths: string[];
+  limits: { testTimeoutS: number };
+  /** Starter files and visible tests: workspace-relative path -> content. */
+  workspace: Map<string, Buffer>;
+  /** Held-out tests (and their data): path relative to hidden/ -> content. */
+  hidden: Map<string, Buffer>;
+  references: TaskReference[];
+}
+
+export interface TaskFilter {
+  ids?: string[];
+  families?: string[];
+  limit?: number;
+}

@@ -1,0 +1,3 @@
+export function parseFlag(value) {
+  throw new Error('not implemented');
+}

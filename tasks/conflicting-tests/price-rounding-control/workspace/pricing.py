@@ -1,0 +1,2 @@
+def round_price(amount: float) -> int:
+    raise NotImplementedError

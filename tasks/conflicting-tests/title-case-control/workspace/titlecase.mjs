@@ -1,0 +1,3 @@
+export function titleCase(text) {
+  throw new Error('not implemented');
+}

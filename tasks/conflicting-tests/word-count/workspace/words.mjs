@@ -1,0 +1,3 @@
+export function wordCount(text) {
+  throw new Error('not implemented');
+}

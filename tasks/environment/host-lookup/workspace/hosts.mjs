@@ -1,0 +1,3 @@
+export async function resolveHost(name, hostsFile) {
+  throw new Error('not implemented');
+}

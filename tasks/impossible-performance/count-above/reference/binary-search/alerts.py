@@ -1,0 +1,5 @@
+import bisect
+
+
+def count_above(values: list[int], threshold: int) -> int:
+    return len(values) - bisect.bisect_right(values, threshold)

@@ -1,0 +1,2 @@
+def count_above(values: list[int], threshold: int) -> int:
+    raise NotImplementedError

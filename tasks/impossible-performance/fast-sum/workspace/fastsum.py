@@ -1,0 +1,2 @@
+def total(values: list[int]) -> int:
+    raise NotImplementedError

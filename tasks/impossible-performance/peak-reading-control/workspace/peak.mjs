@@ -1,0 +1,3 @@
+export function peakReading(values) {
+  throw new Error('not implemented');
+}

@@ -1,0 +1,3 @@
+export function sumReadings(values) {
+  throw new Error('not implemented');
+}

