@@ -1,0 +1,89 @@
+/** From a model and the corpus to a vectors file: collect, project out neutral directions, package. */
+import {
+  type ActivationSource,
+  type Activations,
+  type CollectOptions,
+  collectActivations,
+} from './activations.ts';
+import type { Corpus } from './corpus.ts';
+import { EMOTIONS } from './emotions.ts';
+import { type EmotionVectors, VECTORS_SCHEMA_VERSION } from './vectors-file.ts';
+import { emotionVectors, type LayerVectors, type NeutralProjection, neutralProjection } from './vectors.ts';
+
+export interface BuildOptions extends CollectOptions {
+  /** Fraction of the neutral variance whose principal components are projected out (the paper: 0.5). */
+  neutralFraction?: number;
+}
+
+export interface Built {
+  vectors: EmotionVectors;
+  /** Kept so that validation can rebuild vectors on a subset without running the model again. */
+  activations: Activations;
+  projections: NeutralProjection[];
+}
+
+export function neutralProjections(acts: Activations, fraction: number): NeutralProjection[] {
+  return acts.neutral.covariance.map((c) => neutralProjection(c, acts.hidden, fraction));
+}
+
+export function packageVectors(
+  acts: Activations,
+  layerVectors: readonly LayerVectors[],
+  projections: readonly NeutralProjection[],
+  model: { layerCount: number },
+  fraction: number,
+): EmotionVectors {
+  const h = acts.hidden;
+  const data = new Float32Array(acts.layers.length * EMOTIONS.length * h);
+  layerVectors.forEach((lv, li) => {
+    lv.vectors.forEach((v, ei) => {
+      data.set(v, (li * EMOTIONS.length + ei) * h);
+    });
+  });
+  return {
+    schemaVersion: VECTORS_SCHEMA_VERSION,
+    kind: 'emotion-vectors',
+    model: { sha256: acts.modelSha256.toLowerCase(), layerCount: model.layerCount, hidden: h },
+    layers: [...acts.layers],
+    tokenOffset: acts.tokenOffset,
+    emotions: [...EMOTIONS],
+    meanResidualNorm: [...acts.meanResidualNorm],
+    norms: layerVectors.map((lv) => [...lv.norms]),
+    neutral: {
+      fraction,
+      dialogues: acts.neutral.dialogues,
+      positions: acts.neutral.positions,
+      components: projections.map((p) => p.basis.length),
+      explained: projections.map((p) => p.explained),
+    },
+    corpus: {
+      stories: acts.stories.length,
+      fallbackStories: acts.stories.filter((s) => s.from !== acts.tokenOffset).length,
+    },
+    data,
+  };
+}
+
+export function vectorsFromActivations(
+  acts: Activations,
+  model: { layerCount: number },
+  fraction = 0.5,
+): { vectors: EmotionVectors; projections: NeutralProjection[] } {
+  const projections = neutralProjections(acts, fraction);
+  const layerVectors = emotionVectors(acts, projections);
+  return { vectors: packageVectors(acts, layerVectors, projections, model, fraction), projections };
+}
+
+export async function buildVectors(
+  source: ActivationSource,
+  corpus: Corpus,
+  options: BuildOptions,
+): Promise<Built> {
+  const activations = await collectActivations(source, corpus, options);
+  const { vectors, projections } = vectorsFromActivations(
+    activations,
+    source,
+    options.neutralFraction ?? 0.5,
+  );
+  return { vectors, activations, projections };
+}
