@@ -218,14 +218,19 @@ function lastLine(text: string): string {
  */
 export function resolveModelPath(nameOrPath?: string, root = cacheRoot()): string {
   const dir = modelsDir(root);
-  const name = nameOrPath ?? DEFAULT_MODEL.fileName;
+  const name =
+    nameOrPath === undefined || nameOrPath === 'default'
+      ? DEFAULT_MODEL.fileName
+      : /^https?:\/\//i.test(nameOrPath)
+        ? basename(new URL(nameOrPath).pathname)
+        : nameOrPath;
   const candidates = [resolve(name), join(dir, name), join(dir, `${name}.gguf`)];
   const found = candidates.find((p) => existsSync(p));
   if (found) return found;
   throw new PrerequisiteError(
     `model ${JSON.stringify(name)} is neither a file nor in the model cache (${dir})`,
-    nameOrPath === undefined
-      ? 'run `harness model pull`'
+    nameOrPath === undefined || nameOrPath === 'default'
+      ? 'run `bin/harness setup` or `bin/harness model pull`'
       : `run \`harness model pull ${nameOrPath}\` with a path or URL`,
   );
 }

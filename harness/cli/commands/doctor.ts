@@ -1,7 +1,10 @@
 /** `harness doctor`: checks each prerequisite and prints a fix for each missing one. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { cacheRoot, DEFAULT_MODEL, resolveModelPath } from '../../model/fetch.ts';
+import { defaultVectorsPath } from '../../probes/index.ts';
 import { commandExists } from '../../proc.ts';
+import { loadCommandConfig } from '../context.ts';
 import { DOCKER_FIX, dockerEndpoint, dockerReachable, imageStatus } from '../../../sandboxes/index.ts';
 
 export interface CheckResult {
@@ -13,7 +16,7 @@ export interface CheckResult {
 
 const SETUP_FIX = 'run `bin/harness setup`';
 
-export async function runDoctor(): Promise<CheckResult[]> {
+export async function runDoctor(modelSource = 'default'): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   results.push({
@@ -51,6 +54,24 @@ export async function runDoctor(): Promise<CheckResult[]> {
         : `apt-get install -y debootstrap, then ${SETUP_FIX}`,
     });
   }
+  let modelPath: string | undefined;
+  let missing = '';
+  try {
+    modelPath = resolveModelPath(modelSource);
+  } catch (error) {
+    missing = (error as Error).message;
+  }
+  const modelPresent = modelPath !== undefined;
+  results.push({ name: 'model', ok: modelPresent, detail: modelPath ?? missing, fix: SETUP_FIX });
+  if (modelPresent && modelSource === 'default') {
+    const vectors = defaultVectorsPath(cacheRoot(), DEFAULT_MODEL.sha256);
+    results.push({
+      name: 'emotion vectors',
+      ok: existsSync(vectors),
+      detail: existsSync(vectors) ? vectors : `${vectors} missing`,
+      fix: 'run `bin/harness probes build` (setup does it too)',
+    });
+  }
   return results;
 }
 
@@ -68,8 +89,9 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check every prerequisite and print a fix for each missing one (exit 1 if any is missing)')
-    .action(async () => {
-      const results = await runDoctor();
+    .action(async (_opts, command: Command) => {
+      const { config } = await loadCommandConfig(command);
+      const results = await runDoctor(config.model.source);
       console.log(formatChecks(results));
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });
