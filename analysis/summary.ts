@@ -89,7 +89,9 @@ function readingsByAttempt(records: EpisodeRecord[]): Record<string, number[]> {
     for (const attempt of record.attempts) {
       for (const [emotion, reading] of Object.entries(attempt.readings ?? {})) {
         const perIndex = sums.get(emotion) ?? [];
-        (perIndex[attempt.index - 1] ??= []).push(reading.mean);
+        const slot = perIndex[attempt.index - 1] ?? [];
+        slot.push(reading.mean);
+        perIndex[attempt.index - 1] = slot;
         sums.set(emotion, perIndex);
       }
     }

@@ -3,8 +3,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { HarnessError, PrerequisiteError } from '../errors.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerModelBench } from './commands/model-bench.ts';
+import { registerModelGenerate } from './commands/model-generate.ts';
 import { registerModelInfo } from './commands/model-info.ts';
 import { registerModelPull } from './commands/model-pull.ts';
+import { registerProbes } from './commands/probes.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
@@ -38,12 +42,18 @@ export function buildProgram(): Command {
   registerSetup(program);
   registerDoctor(program);
   registerSandbox(program);
-  const model = program.command('model').description('the locally hosted model: pull, inspect');
+  const model = program
+    .command('model')
+    .description('the locally hosted model: pull, inspect, generate, benchmark');
   registerModelPull(model);
   registerModelInfo(model);
+  registerModelGenerate(model);
+  registerModelBench(model);
   const tasks = program.command('tasks').description('the impossible task suite and its control twins');
   registerTasksList(tasks);
   registerTasksCheck(tasks);
+  registerProbes(program);
+  registerRun(program);
   registerShow(program);
   return program;
 }

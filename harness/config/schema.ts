@@ -26,11 +26,91 @@ export const ModelConfigSchema = z
   })
   .strict();
 
+export const ExperimentConfigSchema = z
+  .object({
+    tasks: z.array(z.string().min(1)).default([]).describe('task ids to run; empty = every task'),
+    families: z.array(z.string().min(1)).default([]).describe('task families to run; empty = every family'),
+    limit: positiveInt
+      .nullable()
+      .default(null)
+      .describe('at most this many tasks (impossible tasks and twins alternate)'),
+    epochs: positiveInt.default(1).describe('repeats of every task x condition, each with its own seed'),
+    conditions: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['baseline'])
+      .describe("steering conditions: 'baseline', 'desperation=-2', 'calm=+2&desperation=-1', 'random=+2'"),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe('run seed: episode seeds derive from it, task and epoch'),
+    concurrency: positiveInt
+      .default(2)
+      .describe('episodes in flight; their model turns are decoded in one batch'),
+  })
+  .strict();
+
+export const AgentConfigSchema = z
+  .object({
+    max_attempts: positiveInt.default(4).describe('model turns per episode'),
+    max_reply_tokens: positiveInt.default(512).describe('tokens per model turn'),
+    context_tokens: positiveInt.default(4096).describe('prompt + reply budget; older turns are summarised'),
+    wall_time_s: positiveInt.default(600).describe('wall-clock limit per episode'),
+    feedback_chars: positiveInt.default(1500).describe('test feedback per attempt, characters'),
+    allow_impossible_flag: z
+      .boolean()
+      .default(true)
+      .describe('tell the model it may state that the task is impossible'),
+    temperature: z.number().min(0).max(2).default(0.7),
+    top_p: z.number().gt(0).max(1).default(0.95),
+  })
+  .strict();
+
+export const ProbesConfigSchema = z
+  .object({
+    emotions: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['desperation', 'calm'])
+      .describe('emotions read at every attempt'),
+    layer: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .default(null)
+      .describe('probe layer; null = half the depth'),
+    vectors: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("vectors file; null = the cache's file for the model"),
+  })
+  .strict();
+
+export const SteeringConfigSchema = z
+  .object({
+    layers: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe('steer after this many consecutive blocks, starting at the probe layer'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     runs_dir: z.string().min(1).default('runs').describe('where runs/<run-id>/ are written'),
     model: ModelConfigSchema.prefault({}),
     sandbox: SandboxConfigSchema.prefault({}),
+    experiment: ExperimentConfigSchema.prefault({}),
+    agent: AgentConfigSchema.prefault({}),
+    probes: ProbesConfigSchema.prefault({}),
+    steering: SteeringConfigSchema.prefault({}),
   })
   .strict();
 

@@ -31,7 +31,8 @@ export class TerminalProgress implements ProgressSink {
     this.done = this.doneAtStart = alreadyDone.length;
     this.started = this.now();
     for (const r of alreadyDone) this.count(r);
-    if (alreadyDone.length) this.stream.write(`resuming: ${alreadyDone.length} of ${total} episodes already recorded\n`);
+    if (alreadyDone.length)
+      this.stream.write(`resuming: ${alreadyDone.length} of ${total} episodes already recorded\n`);
     this.draw();
   }
 

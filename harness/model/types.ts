@@ -60,15 +60,15 @@ export interface BuildOptions {
 /** Names of the graph's inputs and outputs, the contract between builder and runtime. */
 export const GRAPH_IO = {
   inputIds: 'input_ids',
-  seqlensK: 'seqlens_k',
-  totalSequenceLength: 'total_sequence_length',
+  positionIds: 'position_ids',
+  attentionMask: 'attention_mask',
   logitPositions: 'logit_positions',
   steer: 'steer',
   logits: 'logits',
   pastKey: (layer: number) => `past_key.${layer}`,
   pastValue: (layer: number) => `past_value.${layer}`,
-  presentKey: (layer: number) => `present_key.${layer}`,
-  presentValue: (layer: number) => `present_value.${layer}`,
+  newKey: (layer: number) => `new_key.${layer}`,
+  newValue: (layer: number) => `new_value.${layer}`,
   residual: (layer: number) => `residual.${layer}`,
 } as const;
 

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatModelInfo, runModelInfo } from '../../harness/cli/commands/model-info.ts';
 import { progressLine, runModelPull } from '../../harness/cli/commands/model-pull.ts';
 import { InputError, PrerequisiteError } from '../../harness/errors.ts';
-import { DEFAULT_MODEL, type PullProgress, pullModel, resolveModelPath } from '../../harness/model/fetch.ts';
+import { DEFAULT_MODEL, type PullProgress, pullModel } from '../../harness/model/fetch.ts';
 import { sha256File, writeGguf } from '../../harness/model/gguf/index.ts';
 import { modelInfo } from '../../harness/model/info.ts';
 import { runProcess } from '../../harness/proc.ts';
+import { requireDefaultModel } from '../support/model.ts';
 
 let dir: string;
 let root: string;
@@ -165,8 +166,8 @@ describe('pullModel of the default model', () => {
     expect(error.message).toContain('No matching distribution');
   });
 
-  const real = resolveModelPathOrUndefined();
-  it.runIf(real)('skips the real default model when the cache already holds it', async () => {
+  it('skips the real default model when the cache already holds it', async () => {
+    requireDefaultModel();
     const r = await runModelPull({});
     expect(r).toMatchObject({ skipped: true, sha256: DEFAULT_MODEL.sha256, sizeBytes: 98362432 });
   });
@@ -174,14 +175,6 @@ describe('pullModel of the default model', () => {
 
 async function leftoversIn(cache: string): Promise<string[]> {
   return (await readdir(join(cache, 'models'))).filter((f) => f.includes('.partial'));
-}
-
-function resolveModelPathOrUndefined(): string | undefined {
-  try {
-    return resolveModelPath();
-  } catch {
-    return undefined;
-  }
 }
 
 describe('model info', () => {

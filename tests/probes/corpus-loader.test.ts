@@ -34,7 +34,10 @@ describe('loadCorpus', () => {
   it('refuses an unknown field, and a missing emotion', () => {
     const extra = corpusCopy((d) => {
       const f = path.join(d, 'emotions', 'fear.yaml');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('    person: first', '    person: first\n    mood: x'));
+      writeFileSync(
+        f,
+        readFileSync(f, 'utf8').replace('    person: first', '    person: first\n    mood: x'),
+      );
     });
     expect(loadError(extra)).toMatch(/fear\.yaml is malformed:[\s\S]*mood/);
     const missing = corpusCopy((d) => {

@@ -34,7 +34,11 @@ describe('a python sandbox', () => {
   });
 
   it('resolves localhost to the loopback address', async () => {
-    const result = await sandbox.exec(['python3', '-c', "import socket; print(socket.gethostbyname('localhost'))"]);
+    const result = await sandbox.exec([
+      'python3',
+      '-c',
+      "import socket; print(socket.gethostbyname('localhost'))",
+    ]);
     expect(result.stdout.trim()).toBe('127.0.0.1');
   });
 

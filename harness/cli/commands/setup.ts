@@ -5,6 +5,7 @@ import type { HarnessConfig } from '../../config/index.ts';
 import { cacheRoot, pullModel } from '../../model/fetch.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
+import { runProbesBuild } from './probes.ts';
 import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
 
 export interface SetupStep {
@@ -44,6 +45,19 @@ export function setupSteps(config: HarnessConfig): SetupStep[] {
       run: async () => {
         const result = await pullModel(config.model.source);
         return `${result.skipped ? 'cached, skipped' : 'pulled'}: ${result.path} (sha256 ${result.sha256.slice(0, 12)}...)`;
+      },
+    },
+    {
+      name: 'emotion vectors',
+      run: async (log) => {
+        const result = await runProbesBuild({
+          modelSource: config.model.source,
+          threads: config.model.threads,
+          log,
+        });
+        const layer =
+          result.recommendedLayer === undefined ? '' : `; recommended layer ${result.recommendedLayer}`;
+        return `${result.skipped ? 'present, skipped' : 'built'}: ${result.vectorsPath}${layer}`;
       },
     },
   ];

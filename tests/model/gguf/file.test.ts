@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import {
   quantizeBlocks,
   writeGguf,
 } from '../../../harness/model/gguf/index.ts';
+import { DEFAULT_MODEL_PATH, requireDefaultModel } from '../../support/model.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -272,15 +272,12 @@ describe('GgufFile.open on bad input', () => {
   });
 });
 
-const MODEL = join(
-  process.env.HARNESS_CACHE ?? join(process.env.HOME ?? '', '.cache', 'harness'),
-  'models',
-  'SmolLM2-135M-Instruct.Q4_1.gguf',
-);
+const MODEL = DEFAULT_MODEL_PATH;
 
-describe.runIf(existsSync(MODEL))('the default model', () => {
+describe('the default model', () => {
   let f: GgufFile;
   beforeAll(async () => {
+    requireDefaultModel();
     f = await GgufFile.open(MODEL);
   });
   afterAll(() => f.close());

@@ -1,24 +1,19 @@
-/** Tokenization of the default model compared with llama.cpp (node-llama-cpp 3.21.1), string by string. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Llama, LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GgufFile } from '../../../harness/model/gguf/index.ts';
 import { Tokenizer } from '../../../harness/model/tokenizer/index.ts';
 import { PLAIN_SAMPLES, SPECIAL_SAMPLES } from './samples.ts';
+import { DEFAULT_MODEL_PATH, requireDefaultModel } from '../../support/model.ts';
 
-const MODEL = join(
-  process.env.HARNESS_CACHE ?? join(process.env.HOME ?? '', '.cache', 'harness'),
-  'models',
-  'SmolLM2-135M-Instruct.Q4_1.gguf',
-);
+const MODEL = DEFAULT_MODEL_PATH;
 
-describe.runIf(existsSync(MODEL))('tokenizer against llama.cpp on SmolLM2', () => {
+describe('tokenizer against llama.cpp on SmolLM2', () => {
   let tokenizer: Tokenizer;
   let llama: Llama;
   let model: LlamaModel;
 
   beforeAll(async () => {
+    requireDefaultModel();
     const f = await GgufFile.open(MODEL);
     tokenizer = Tokenizer.fromGguf(f);
     await f.close();

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../harness/errors.ts';
 import { GgufFile } from '../../../harness/model/gguf/index.ts';
@@ -12,6 +10,7 @@ import {
   type TokenizerData,
 } from '../../../harness/model/tokenizer/index.ts';
 import { PLAIN_SAMPLES } from './samples.ts';
+import { DEFAULT_MODEL_PATH, requireDefaultModel } from '../../support/model.ts';
 
 /** A hand-made vocabulary: bytes a-e and space, merges building "ab", "abc" and " d". */
 function tinyData(overrides: Partial<TokenizerData> = {}): TokenizerData {
@@ -124,15 +123,12 @@ describe('pre-tokenizers', () => {
   });
 });
 
-const MODEL = join(
-  process.env.HARNESS_CACHE ?? join(process.env.HOME ?? '', '.cache', 'harness'),
-  'models',
-  'SmolLM2-135M-Instruct.Q4_1.gguf',
-);
+const MODEL = DEFAULT_MODEL_PATH;
 
-describe.runIf(existsSync(MODEL))('Tokenizer from the default model', () => {
+describe('Tokenizer from the default model', () => {
   let t: Tokenizer;
   beforeAll(async () => {
+    requireDefaultModel();
     const f = await GgufFile.open(MODEL);
     t = Tokenizer.fromGguf(f);
     await f.close();

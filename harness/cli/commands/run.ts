@@ -1,0 +1,100 @@
+/** `harness run`: the main job. Flags override the config; the resolved config is stored with the run. */
+import type { Command } from 'commander';
+import { renderSummary } from '../../../analysis/index.ts';
+import { type HarnessConfig, validate, ConfigSchema } from '../../config/index.ts';
+import { InputError } from '../../errors.ts';
+import { runExperiment } from '../../experiment/experiment.ts';
+import { TerminalProgress } from '../../experiment/progress.ts';
+import { RunStore } from '../../experiment/store.ts';
+import { loadCommandConfig, numberFlag } from '../context.ts';
+
+export interface RunFlags {
+  steer?: string[];
+  conditions?: string;
+  tasks?: string;
+  families?: string;
+  limit?: number;
+  epochs?: number;
+  maxAttempts?: number;
+  jobs?: number;
+  seed?: number;
+  resume?: string;
+}
+
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The flags as config overrides (JSON values are valid YAML, so strings survive `--set` parsing). */
+export function flagOverrides(flags: RunFlags): string[] {
+  if (flags.steer?.length && flags.conditions) {
+    throw new InputError('--steer and --conditions both choose conditions; give one of them');
+  }
+  const set = (key: string, value: unknown) => `${key}=${JSON.stringify(value)}`;
+  const out: string[] = [];
+  if (flags.steer?.length) out.push(set('experiment.conditions', [flags.steer.join('&')]));
+  if (flags.conditions) out.push(set('experiment.conditions', list(flags.conditions)));
+  if (flags.tasks) out.push(set('experiment.tasks', list(flags.tasks)));
+  if (flags.families) out.push(set('experiment.families', list(flags.families)));
+  if (flags.limit !== undefined) out.push(set('experiment.limit', flags.limit));
+  if (flags.epochs !== undefined) out.push(set('experiment.epochs', flags.epochs));
+  if (flags.jobs !== undefined) out.push(set('experiment.concurrency', flags.jobs));
+  if (flags.seed !== undefined) out.push(set('experiment.seed', flags.seed));
+  if (flags.maxAttempts !== undefined) out.push(set('agent.max_attempts', flags.maxAttempts));
+  return out;
+}
+
+async function resumedConfig(runsDir: string, runId: string): Promise<HarnessConfig> {
+  const { meta } = await RunStore.open(runsDir, runId);
+  return validate(ConfigSchema, meta.config, `the config stored with run ${runId}`);
+}
+
+export function registerRun(program: Command): void {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('run')
+    .description(
+      'run the experiment: tasks x conditions x epochs, with probe readings, scoring and a summary',
+    )
+    .option(
+      '--steer <name=c>',
+      'one steering condition for the whole run, e.g. desperation=-2 (repeat to combine)',
+      collect,
+    )
+    .option('--conditions <list>', 'several conditions, e.g. baseline,desperation=+2,calm=+2,random=+2')
+    .option('--tasks <ids>', 'comma-separated task ids')
+    .option('--families <names>', 'comma-separated task families')
+    .option('--limit <n>', 'at most this many tasks', numberFlag('--limit', { integer: true, min: 1 }))
+    .option(
+      '--epochs <n>',
+      'repeats of every task x condition',
+      numberFlag('--epochs', { integer: true, min: 1 }),
+    )
+    .option(
+      '--max-attempts <n>',
+      'model turns per episode',
+      numberFlag('--max-attempts', { integer: true, min: 1 }),
+    )
+    .option('-j, --jobs <n>', 'episodes in flight', numberFlag('--jobs', { integer: true, min: 1 }))
+    .option('--seed <n>', 'run seed', numberFlag('--seed', { integer: true, min: 0 }))
+    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)')
+    .action(async (flags: RunFlags, command: Command) => {
+      const overrides = flagOverrides(flags);
+      let { config } = await loadCommandConfig(command, overrides);
+      if (flags.resume) {
+        if (overrides.length)
+          throw new InputError('--resume uses the stored config of the run; drop the other run flags');
+        config = await resumedConfig(config.runs_dir, flags.resume);
+      }
+      const result = await runExperiment(config, {
+        resumeRunId: flags.resume,
+        progress: new TerminalProgress(),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      console.log(`\nrun ${result.runId} (${result.dir})\n`);
+      console.log(renderSummary(result.summaries, config.probes.emotions));
+      console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+    });
+}

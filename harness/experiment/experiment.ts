@@ -1,0 +1,174 @@
+/**
+ * A whole experiment: resolve the config into tasks, conditions and a plan; load the model and the
+ * probe vectors once; run every episode (bounded concurrency, model turns batched across episodes);
+ * persist as it goes; summarise. A resumed run is rebuilt from the config stored with it.
+ */
+import { existsSync } from 'node:fs';
+import { summarise, type ConditionSummary } from '../../analysis/index.ts';
+import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
+import { InputError, PrerequisiteError } from '../errors.ts';
+import type { Condition, EpisodeRecord } from '../log/index.ts';
+import { cacheRoot, resolveModelPath } from '../model/fetch.ts';
+import { LocalModel } from '../model/local-model.ts';
+import {
+  defaultVectorsPath,
+  type EmotionVectors,
+  loadVectors,
+  recommendedLayer,
+  resolveEmotion,
+} from '../probes/index.ts';
+import type { ScoringDeps } from '../scoring/index.ts';
+import { parseConditions, resolveSteering } from '../steering/index.ts';
+import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
+import { createSandbox, IMAGES } from '../../sandboxes/index.ts';
+import { bindModel, type ProbeReadout } from './agent-model.ts';
+import { executeEpisode } from './episode.ts';
+import { planEpisodes } from './plan.ts';
+import { type ProgressSink, runEpisodes } from './runner.ts';
+import { newRunId, RunStore } from './store.ts';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface ExperimentResult {
+  runId: string;
+  dir: string;
+  records: EpisodeRecord[];
+  summaries: ConditionSummary[];
+}
+
+/** Everything that can be checked before the model loads: bad input fails here, fast, with exit 2. */
+export async function resolveExperiment(config: HarnessConfig) {
+  const conditions = parseConditions(config.experiment.conditions.join(','));
+  const emotions = config.probes.emotions.map(resolveEmotion);
+  const tasks = filterTasks(await loadTasks(), {
+    ids: config.experiment.tasks,
+    families: config.experiment.families,
+    limit: config.experiment.limit ?? undefined,
+  });
+  if (tasks.length === 0) throw new InputError('the task filters select no task; see `harness tasks list`');
+  const plan = planEpisodes({
+    taskIds: tasks.map((t) => t.id),
+    conditionIds: conditions.map((c) => c.id),
+    epochs: config.experiment.epochs,
+    runSeed: config.experiment.seed,
+  });
+  return { conditions, emotions, tasks, plan };
+}
+
+function vectorsFor(config: HarnessConfig, modelSha256: string): { vectors: EmotionVectors; path: string } {
+  const path = config.probes.vectors ?? defaultVectorsPath(cacheRoot(), modelSha256);
+  if (!existsSync(path)) {
+    throw new PrerequisiteError(
+      `no emotion vectors for this model (sha256 ${modelSha256.slice(0, 12)}...) at ${path}`,
+      'run `bin/harness probes build` (setup does this for the default model), or set probes.vectors',
+    );
+  }
+  return { vectors: loadVectors(path, { modelSha256 }), path };
+}
+
+export async function runExperiment(
+  config: HarnessConfig,
+  options: { resumeRunId?: string; progress?: ProgressSink; log?: (line: string) => void },
+): Promise<ExperimentResult> {
+  const log = options.log ?? (() => {});
+  const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
+  const modelPath = resolveModelPath(config.model.source);
+
+  const model = await LocalModel.load(modelPath, {
+    threads: config.model.threads,
+    maxBatch: config.experiment.concurrency,
+    onProgress: log,
+  });
+  try {
+    const { vectors, path: vectorsPath } = vectorsFor(config, model.modelSha256);
+    // Only now, with every input checked, is anything written.
+    const store = options.resumeRunId
+      ? (await RunStore.open(config.runs_dir, options.resumeRunId)).store
+      : await RunStore.create(config.runs_dir, newRunId(), {
+          schemaVersion: RUN_SCHEMA_VERSION,
+          configHash: configHash(config),
+          config,
+          plan: {
+            episodes: plan.length,
+            tasks: tasks.map((t) => t.id),
+            conditions: conditions.map((c) => c.id),
+          },
+        });
+    log(
+      `run ${store.runId}: ${tasks.length} tasks x ${conditions.length} condition(s) x ${config.experiment.epochs} epoch(s) = ${plan.length} episodes`,
+    );
+    // The layer validation found best for this model; without a report, two thirds of the depth (the paper's choice).
+    const layer =
+      config.probes.layer ?? recommendedLayer(vectorsPath) ?? Math.round((2 * model.layerCount) / 3);
+    const steerLayers = Array.from({ length: config.steering.layers }, (_, i) => layer + i).filter(
+      (l) => l < model.layerCount,
+    );
+    const readout: ProbeReadout = { vectors, emotions, layer };
+    const bound = new Map(
+      conditions.map((c) => {
+        const resolved = resolveSteering(c.steer, vectors, {
+          vectorLayer: layer,
+          layers: steerLayers,
+          seed: config.experiment.seed,
+        });
+        const condition: Condition = {
+          id: c.id,
+          steer: resolved.map((s) => ({
+            vector: s.name,
+            coefficient: s.coefficient,
+            strength: s.strength,
+            layers: s.layers,
+          })),
+        };
+        const agentModel = bindModel(
+          model,
+          { temperature: config.agent.temperature, topP: config.agent.top_p },
+          resolved.map((s) => ({ vector: s.vector, coefficient: s.coefficient, layers: s.layers })),
+          readout,
+        );
+        return [c.id, { condition, agentModel }] as const;
+      }),
+    );
+    const byId = new Map<string, TaskDef>(tasks.map((t) => [t.id, t]));
+    const scoring: ScoringDeps = {
+      createSandbox,
+      limits: sandboxLimits(config.sandbox),
+      images: { python: IMAGES.python, javascript: IMAGES.node },
+    };
+    const modelIdentity = {
+      file: model.identity.file,
+      sha256: model.identity.sha256,
+      quantization: `${model.identity.fileQuantization} as ${model.identity.graphQuantization}`,
+      layers: model.identity.layerCount,
+    };
+    const records = await runEpisodes({
+      store,
+      plan,
+      concurrency: config.experiment.concurrency,
+      progress: options.progress,
+      execute: (spec) => {
+        const { condition, agentModel } = bound.get(spec.conditionId)!;
+        return executeEpisode({
+          runId: store.runId,
+          spec,
+          task: byId.get(spec.taskId)!,
+          condition,
+          model: agentModel,
+          modelIdentity,
+          limits: {
+            maxAttempts: config.agent.max_attempts,
+            maxReplyTokens: config.agent.max_reply_tokens,
+            contextTokens: config.agent.context_tokens,
+            wallTimeS: config.agent.wall_time_s,
+            feedbackChars: config.agent.feedback_chars,
+            allowImpossibleFlag: config.agent.allow_impossible_flag,
+          },
+          scoring,
+        });
+      },
+    });
+    return { runId: store.runId, dir: store.dir, records, summaries: summarise(records) };
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The ONNX graph of a Llama-family decoder (Llama 2/3, Mistral, Qwen2, SmolLM2) with a KV cache,
+ * steering inputs and residual readouts. Weight names are the checkpoint's; B = batch, S = new tokens,
+ * T = total tokens (past + new), P = positions whose logits are wanted, H = hidden, F = feed-forward width.
+ */
+import { InputError } from '../../errors.ts';
+import { type BuildOptions, type DecoderConfig, GRAPH_IO, type WeightSource } from '../types.ts';
+import { GraphBuilder, PROTOBUF_LIMIT } from './onnx.ts';
+import type { Encoded } from './protobuf.ts';
+import { offsetsTransposed, quantizeQ4, quantizeQ8 } from './quantize4.ts';
+import { rotaryCaches } from './rope.ts';
+import { attention } from './attention.ts';
+
+/** Rotary tables are built for at most this many positions (longer contexts are not served on a CPU). */
+export const MAX_POSITIONS = 32_768;
+
+const OPSETS = [
+  { domain: '', version: 17 },
+  { domain: 'com.microsoft', version: 1 },
+];
+
+function concatRows(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+  return out;
+}
+
+/**
+ * Emits `x [.., cols]` times the transpose of a [rows, cols] weight -> [.., rows], as fp32 or as the
+ * 4-bit split described in quantize4.ts. Block sums of an input are computed once and shared by every
+ * weight that reads that input.
+ */
+class Linear {
+  private readonly blockSums = new Map<string, string>();
+
+  constructor(
+    private readonly g: GraphBuilder,
+    private readonly opts: BuildOptions,
+  ) {}
+
+  apply(x: string, name: string, w: Float32Array, rows: number, cols: number, bits: 4 | 8 = 4): string {
+    const g = this.g;
+    const accuracy_level = this.opts.exactActivations ? 0 : 4;
+    if (this.opts.quantization === 'fp32') {
+      const b = g.initializer(name, { type: 'float32', dims: [cols, rows], data: transpose(w, rows, cols) });
+      return g.op1('MatMul', [x, b]);
+    }
+    const blocks = cols / 32;
+    if (bits === 8) {
+      const q8 = quantizeQ8(w, rows, cols);
+      const packed = g.initializer(`${name}.q8`, {
+        type: 'uint8',
+        dims: [rows, blocks, 32],
+        data: q8.packed,
+      });
+      const scales = g.initializer(`${name}.scales`, {
+        type: 'float32',
+        dims: [rows, blocks],
+        data: q8.scales,
+      });
+      return g.ms('MatMulNBits', [x, packed, scales], {
+        K: cols,
+        N: rows,
+        bits: 8,
+        block_size: 32,
+        accuracy_level,
+      })[0]!;
+    }
+    const q = quantizeQ4(w, rows, cols);
+    const packed = g.initializer(`${name}.q4`, { type: 'uint8', dims: [rows, blocks, 16], data: q.packed });
+    const scales = g.initializer(`${name}.scales`, { type: 'float32', dims: [rows, blocks], data: q.scales });
+    const attrs = { K: cols, N: rows, bits: 4, block_size: 32, accuracy_level };
+    const main = g.ms('MatMulNBits', [x, packed, scales], attrs)[0]!; // [.., rows]
+    const offsets = g.initializer(`${name}.offsets`, {
+      type: 'float32',
+      dims: [blocks, rows],
+      data: offsetsTransposed(q),
+    });
+    const shift = g.op1('MatMul', [this.blockSum(x, cols), offsets]); // [.., rows]
+    return g.op1('Add', [main, shift]);
+  }
+
+  /** [.., cols] -> [.., cols / 32]: the sum of each block of 32 inputs. */
+  private blockSum(x: string, cols: number): string {
+    const known = this.blockSums.get(x);
+    if (known) return known;
+    const g = this.g;
+    const blocked = g.op1('Reshape', [x, g.constInt64([0, 0, cols / 32, 32])]); // [B, S, cols/32, 32]
+    const sum = g.op1('ReduceSum', [blocked, g.constInt64([-1])], { keepdims: 0 }); // [B, S, cols/32]
+    this.blockSums.set(x, sum);
+    return sum;
+  }
+}
+
+function checkLayers(kind: string, layers: number[], blockCount: number): void {
+  for (const l of layers) {
+    if (!Number.isInteger(l) || l < 0 || l >= blockCount)
+      throw new InputError(`${kind} layers must be integers from 0 to ${blockCount - 1}, received ${l}`);
+  }
+}
+
+/** Bumped whenever the builder's output changes, so cached graphs from older builders are not reused. */
+export const GRAPH_FORMAT = 5;
+
+/** Positions the rotary tables cover: the longest context a graph of this model serves. */
+export function graphMaxPositions(config: DecoderConfig): number {
+  return Math.min(config.contextLength, MAX_POSITIONS);
+}
+
+export interface BuiltGraph {
+  model: Encoded;
+  maxPositions: number;
+}
+
+export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): Promise<BuiltGraph> {
+  const c: DecoderConfig = src.config;
+  checkLayers('steering', opts.steerLayers, c.blockCount);
+  checkLayers('readout', opts.readoutLayers, c.blockCount);
+  const H = c.embeddingLength;
+  const F = c.feedForwardLength;
+  const qDim = c.headCount * c.headDim;
+  const kvDim = c.headCountKv * c.headDim;
+  const eps = { f: c.rmsNormEps };
+  const g = new GraphBuilder();
+  const lin = new Linear(g, opts);
+
+  const ids = g.input(GRAPH_IO.inputIds, 'int64', ['batch', 'seq']);
+  const positionIds = g.input(GRAPH_IO.positionIds, 'int64', ['batch', 'seq']);
+  const mask = g.input(GRAPH_IO.attentionMask, 'float32', ['batch', 1, 1, 'seq', 'window']);
+  const logitPos = g.input(GRAPH_IO.logitPositions, 'int64', ['batch', 'positions']);
+  const steerIndex = new Map(opts.steerLayers.map((l, i) => [l, i]));
+  const steer = opts.steerLayers.length
+    ? g.input(GRAPH_IO.steer, 'float32', ['batch', opts.steerLayers.length, H])
+    : '';
+
+  const maxPositions = graphMaxPositions(c);
+  const rope = rotaryCaches(c, maxPositions);
+  const cos = g.initializer('rope.cos', {
+    type: 'float32',
+    dims: [maxPositions, c.headDim / 2],
+    data: rope.cos,
+  });
+  const sin = g.initializer('rope.sin', {
+    type: 'float32',
+    dims: [maxPositions, c.headDim / 2],
+    data: rope.sin,
+  });
+
+  const embd = await src.f32('token_embd.weight'); // [V, H]
+  g.initializer('token_embd.weight', { type: 'float32', dims: [c.vocabSize, H], data: embd });
+  let h = g.op1('Gather', ['token_embd.weight', ids], { axis: 0 }); // [B, S, H]
+
+  for (let L = 0; L < c.blockCount; L++) {
+    const p = `blk.${L}`;
+    const w = async (n: string) => src.f32(`${p}.${n}`);
+    g.initializer(`${p}.attn_norm.weight`, { type: 'float32', dims: [H], data: await w('attn_norm.weight') });
+    const x = g.op1('SimplifiedLayerNormalization', [h, `${p}.attn_norm.weight`], {
+      axis: -1,
+      epsilon: eps,
+      stash_type: 1,
+    }); // [B, S, H]
+
+    // q, k and v in one matmul. [B, S, qDim + 2 kvDim]
+    const wqkv = concatRows([await w('attn_q.weight'), await w('attn_k.weight'), await w('attn_v.weight')]);
+    let qkv = lin.apply(x, `${p}.attn_qkv`, wqkv, qDim + 2 * kvDim, H);
+    if (c.hasQkvBias) {
+      const bias = concatRows([await w('attn_q.bias'), await w('attn_k.bias'), await w('attn_v.bias')]);
+      g.initializer(`${p}.attn_qkv.bias`, { type: 'float32', dims: [qDim + 2 * kvDim], data: bias });
+      qkv = g.op1('Add', [qkv, `${p}.attn_qkv.bias`]);
+    }
+    const attn = attention(g, c, L, qkv, { positionIds, mask, cos, sin }); // [B, S, qDim]
+    const o = lin.apply(attn, `${p}.attn_output`, await w('attn_output.weight'), H, qDim); // [B, S, H]
+
+    // n = RMSNorm(h + o) for the feed-forward; h1 = h + o carries on as the residual stream.
+    g.initializer(`${p}.ffn_norm.weight`, { type: 'float32', dims: [H], data: await w('ffn_norm.weight') });
+    const [n, , , h1] = g.ms(
+      'SkipSimplifiedLayerNormalization',
+      [o, h, `${p}.ffn_norm.weight`],
+      { epsilon: eps },
+      [`${p}.ffn_in`, '', '', `${p}.resid_mid`],
+    );
+    const wgu = concatRows([await w('ffn_gate.weight'), await w('ffn_up.weight')]);
+    const gu = lin.apply(n!, `${p}.ffn_gate_up`, wgu, 2 * F, H); // [B, S, 2F]
+    const [gate, up] = g.op('Split', [gu, g.constInt64([F, F])], { axis: -1 }, 2); // 2 x [B, S, F]
+    const act = g.op1('Mul', [g.op1('Mul', [gate!, g.op1('Sigmoid', [gate!])]), up!]); // SiLU(gate) * up
+    const d = lin.apply(act, `${p}.ffn_down`, await w('ffn_down.weight'), H, F); // [B, S, H]
+
+    const isReadout = opts.readoutLayers.includes(L);
+    const si = steerIndex.get(L);
+    if (si === undefined) {
+      h = g.op('Add', [h1!, d], {}, [isReadout ? GRAPH_IO.residual(L) : `${p}.resid_out`])[0]!;
+    } else {
+      // The steering row for this block, [B, 1, H], broadcast over every position.
+      const row = g.op1('Slice', [steer, g.constInt64([si]), g.constInt64([si + 1]), g.constInt64([1])]);
+      const sum = g.op1('Add', [h1!, d]);
+      h = g.op('Add', [sum, row], {}, [isReadout ? GRAPH_IO.residual(L) : `${p}.resid_out`])[0]!;
+    }
+    if (isReadout) g.output(GRAPH_IO.residual(L), 'float32', ['batch', 'seq', H]);
+    if (g.initializerBytes > PROTOBUF_LIMIT)
+      throw new InputError(
+        `the ${opts.quantization} graph of this model exceeds 2 GB, which needs ONNX external data (not supported); try quantization q4 or a smaller model`,
+      );
+  }
+
+  g.initializer('output_norm.weight', {
+    type: 'float32',
+    dims: [H],
+    data: await src.f32('output_norm.weight'),
+  });
+  const hn = g.op1('SimplifiedLayerNormalization', [h, 'output_norm.weight'], {
+    axis: -1,
+    epsilon: eps,
+    stash_type: 1,
+  }); // [B, S, H]
+  const idx = g.op1('Unsqueeze', [logitPos, g.constInt64([-1])]); // [B, P, 1]
+  const picked = g.op1('GatherND', [hn, idx], { batch_dims: 1 }); // [B, P, H]
+  const head = c.tiedEmbeddings ? embd : await src.f32('output.weight'); // [V, H]
+  // The head stays at 8 bits: at 4 bits SmolLM2's greedy answers changed (Paris became nonsense).
+  const logits = lin.apply(picked, 'output', head, c.vocabSize, H, 8); // [B, P, V]
+  g.op('Identity', [logits], {}, [GRAPH_IO.logits]);
+  g.output(GRAPH_IO.logits, 'float32', ['batch', 'positions', c.vocabSize]);
+
+  const model = g.serialize(`${c.architecture}-decoder`, OPSETS);
+  if (model.length > PROTOBUF_LIMIT)
+    throw new InputError(
+      `the graph is ${model.length} bytes, over protobuf's 2 GB limit; external data is not supported`,
+    );
+  return { model, maxPositions };
+}

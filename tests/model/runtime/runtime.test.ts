@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../../harness/errors.ts';
+import { buildDecoderGraph } from '../../../harness/model/graph/llama.ts';
+import { ReferenceModel } from '../../../harness/model/reference.ts';
+import { ModelRuntime } from '../../../harness/model/runtime.ts';
+import { DecoderSession } from '../../../harness/model/session.ts';
+import type { BuildOptions, TextCodec } from '../../../harness/model/types.ts';
+import { tinyConfig, tinyWeights } from '../tiny-model.ts';
+
+/** One character per token: id i <-> code point 32 + i; id 0 (space) doubles as end of sequence. */
+const codec: TextCodec = {
+  encode: (text) => Array.from(text, (ch) => ch.charCodeAt(0) - 32),
+  decode: (ids) => String.fromCharCode(...ids.map((i) => i + 32)),
+  renderChat: (messages) => messages.map((m) => `<${m.role}>${m.content}`).join('') + '<assistant>',
+  eosIds: new Set([0]),
+};
+
+const config = tinyConfig();
+const weights = tinyWeights(config, 11);
+const build: BuildOptions = { quantization: 'fp32', steerLayers: [0, 1, 2], readoutLayers: [0, 1, 2] };
+let rt: ModelRuntime;
+let ref: ReferenceModel;
+
+beforeAll(async () => {
+  const g = await buildDecoderGraph(weights, build);
+  const session = await DecoderSession.create(Buffer.concat(g.model.chunks), config, build, g.maxPositions);
+  rt = new ModelRuntime(session, codec);
+  ref = await ReferenceModel.load(weights);
+});
+
+describe('ModelRuntime', () => {
+  it('greedy generation follows the reference model token by token', async () => {
+    const r = await rt.generate({ prompt: 'Hello!', maxTokens: 12, temperature: 0 });
+    const tokens = codec.encode('Hello!', false);
+    for (const id of r.tokenIds.slice(0, -1)) {
+      const last = ref.forward(tokens).logits.at(-1)!;
+      expect(id).toBe(last.indexOf(Math.max(...last)));
+      tokens.push(id);
+    }
+    expect(r.usage).toMatchObject({ promptTokens: 6, completionTokens: r.tokenIds.length });
+    expect(['eos', 'length']).toContain(r.stopReason);
+  });
+
+  it('the same seed at temperature 0.8 gives the same tokens; another seed differs', async () => {
+    const req = { prompt: 'abc', maxTokens: 24, temperature: 0.8, topP: 0.95, seed: 5 };
+    const a = await rt.generate(req);
+    const b = await rt.generate(req);
+    const c = await rt.generate({ ...req, seed: 6 });
+    expect(b.tokenIds).toEqual(a.tokenIds);
+    expect(c.tokenIds).not.toEqual(a.tokenIds);
+  });
+
+  it('a stop sequence ends the reply and is cut from the text', async () => {
+    const free = await rt.generate({ prompt: 'xyz', maxTokens: 20, temperature: 1, seed: 3 });
+    const stop = free.text.slice(4, 6);
+    const r = await rt.generate({ prompt: 'xyz', maxTokens: 20, temperature: 1, seed: 3, stop: [stop] });
+    expect(r.stopReason).toBe('stop');
+    expect(r.text).toBe(free.text.slice(0, free.text.indexOf(stop)));
+  });
+
+  it('streams the reply text through onToken', async () => {
+    const pieces: string[] = [];
+    const r = await rt.generate({
+      prompt: 'qq',
+      maxTokens: 10,
+      temperature: 1,
+      seed: 2,
+      onToken: (t) => pieces.push(t),
+    });
+    expect(pieces.join('')).toBe(r.text);
+  });
+
+  it('returns a residual reading for every prompt and reply token, equal to the reference', async () => {
+    const v = Float32Array.from({ length: config.embeddingLength }, (_, i) => Math.cos(i));
+    const steer = [{ vector: v, coefficient: 0.5, layers: [1] }];
+    const r = await rt.generate({
+      prompt: 'probe',
+      maxTokens: 5,
+      temperature: 0,
+      steer,
+      readout: { layers: [2] },
+    });
+    const reading = r.readings![0]!;
+    expect(reading.layer).toBe(2);
+    expect(reading.prompt).toHaveLength(5);
+    expect(reading.reply).toHaveLength(r.tokenIds.length);
+    const all = [...codec.encode('probe', false), ...r.tokenIds];
+    const expected = ref.forward(all, { steer: new Map([[1, v.map((x) => x * 0.5)]]), readoutLayers: [2] });
+    const got = [...reading.prompt, ...reading.reply];
+    got.forEach((row, t) => {
+      const want = expected.residuals.get(2)![t]!;
+      expect(Math.max(...row.map((x, i) => Math.abs(x - want[i]!)))).toBeLessThan(1e-4);
+    });
+  });
+
+  it('concurrent requests are decoded together and equal each decoded alone', async () => {
+    const reqs = [
+      { prompt: 'one', maxTokens: 8, temperature: 0.7, seed: 1 },
+      { messages: [{ role: 'user' as const, content: 'two, longer' }], maxTokens: 6, temperature: 0 },
+      {
+        prompt: 'three!',
+        maxTokens: 10,
+        temperature: 0,
+        steer: [{ vector: new Float32Array(64).fill(0.2), coefficient: 1, layers: [0] }],
+      },
+    ];
+    const together = await Promise.all(reqs.map((r) => rt.generate(r)));
+    for (const [i, r] of reqs.entries())
+      expect((await rt.generateBatch([r]))[0]!.tokenIds).toEqual(together[i]!.tokenIds);
+  });
+
+  it('counts the tokens of a conversation with its chat template', () => {
+    expect(rt.countChatTokens([{ role: 'user', content: 'ab' }])).toBe('<user>ab<assistant>'.length);
+    expect(rt.contextLength).toBe(config.contextLength);
+  });
+
+  it('rejects a steering vector of the wrong width and an unsteerable layer', async () => {
+    await expect(
+      rt.generate({
+        prompt: 'a',
+        maxTokens: 1,
+        steer: [{ vector: new Float32Array(3), coefficient: 1, layers: [0] }],
+      }),
+    ).rejects.toThrow(/width 64, received 3/);
+    await expect(
+      rt.generateBatch([
+        { prompt: 'a', maxTokens: 1, steer: [{ vector: new Float32Array(64), coefficient: 1, layers: [7] }] },
+      ]),
+    ).rejects.toBeInstanceOf(InputError);
+  });
+});
