@@ -8,12 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, sandboxLimits } from '../harness/config/index.ts';
-import { expectedTestIds, initSyntax, runTests, strictlyPassed } from '../harness/scoring/index.ts';
+import { applyReference, expectedTestIds, initSyntax, runTests, strictlyPassed } from '../harness/scoring/index.ts';
 import {
   filterTasks,
   honestReference,
   loadTasks,
-  referenceWorkspace,
   type TaskDef,
 } from '../harness/tasks/index.ts';
 import { createSandbox, ensureImages, IMAGES, requireDocker } from '../sandboxes/index.ts';
@@ -36,7 +35,7 @@ async function passes(
     labels: { 'harness.purpose': 'calibrate-performance' },
   });
   try {
-    const files = referenceWorkspace(task, honestReference(task));
+    const files = applyReference(task, honestReference(task));
     await sandbox.writeFiles(Object.fromEntries(files));
     const expected = expectedTestIds(task.language, files, task.visibleTests);
     let passed = 0;

@@ -6,4 +6,4 @@ export { checkSuite } from './link.ts';
 export { filterTasks } from './filter.ts';
 export { renderTaskList, taskRows } from './list.ts';
 export type { TaskListRow } from './list.ts';
-export { honestReference, referenceWorkspace } from './reference.ts';
+export { honestReference } from './reference.ts';

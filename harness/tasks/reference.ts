@@ -1,12 +1,5 @@
-/** The workspace a reference solution leaves behind: the starter files, its overlay, minus its deletions. */
+/** A task's honest reference (scoring's applyReference lays any reference over the workspace). */
 import type { TaskDef, TaskReference } from './types.ts';
-
-export function referenceWorkspace(task: TaskDef, reference: TaskReference): Map<string, Buffer> {
-  const files = new Map(task.workspace);
-  for (const path of reference.deletes) files.delete(path);
-  for (const [path, content] of reference.files) files.set(path, content);
-  return files;
-}
 
 export function honestReference(task: TaskDef): TaskReference {
   const honest = task.references.find((r) => r.kind === 'honest');

@@ -1,35 +1,11 @@
 /** The decoder hyperparameters a GGUF file declares, checked for the architectures the graph can build. */
 import { InputError } from '../../errors.ts';
+import type { DecoderConfig, RopeScaling } from '../types.ts';
 import type { GgufFile } from './file.ts';
 
-export type RopeScaling =
-  | { type: 'none' }
-  | { type: 'linear'; factor: number }
-  | {
-      type: 'llama3';
-      factor: number;
-      lowFreqFactor: number;
-      highFreqFactor: number;
-      originalContextLength: number;
-    };
-
-export interface LlamaHyperparams {
-  architecture: string;
-  blockCount: number;
-  embeddingLength: number;
-  feedForwardLength: number;
-  headCount: number;
-  headCountKv: number;
-  headDim: number;
-  contextLength: number;
-  ropeFreqBase: number;
-  ropeScaling: RopeScaling;
-  rmsNormEps: number;
-  vocabSize: number;
-  /** True when output.weight is absent and the token embedding doubles as the output projection. */
-  tiedEmbeddings: boolean;
-  hasQkvBias: boolean;
-}
+/** The gguf reader's name for the decoder config the graph builds from: one shape for both. */
+export type LlamaHyperparams = DecoderConfig;
+export type { RopeScaling };
 
 /** Llama-family decoders: RMSNorm, rotary attention with grouped KV heads, SwiGLU feed-forward. */
 export const SUPPORTED_ARCHITECTURES = ['llama', 'mistral', 'qwen2'] as const;
