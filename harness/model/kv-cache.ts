@@ -2,10 +2,13 @@
  * The key/value cache of a batch of sequences, owned by the runtime: per layer, keys stored transposed as
  * [batch, kvHeads, headDim, capacity] and values as [batch, kvHeads, capacity, headDim]. The graph only
  * reads them (onnxruntime-node passes input buffers without copying) and returns each step's new keys
- * and values, which append() writes into place: no step copies or reallocates the cache.
+ * and values, which append() writes into place: no step copies or reallocates the cache. Elements are
+ * float32 or float16 (stored as their bit patterns in a Uint16Array), as the graph was built.
  */
 import * as ort from 'onnxruntime-node';
-import type { DecoderConfig } from './types.ts';
+import type { DecoderConfig, KvCacheType } from './types.ts';
+
+type Elements = Float32Array | Uint16Array;
 
 export class KvCache {
   readonly keys: ort.Tensor[];
@@ -17,18 +20,17 @@ export class KvCache {
     readonly config: DecoderConfig,
     batch: number,
     readonly capacity: number,
+    readonly type: KvCacheType = 'float32',
   ) {
     const K = config.headCountKv;
     const D = config.headDim;
     const size = batch * K * D * capacity;
-    this.keys = Array.from(
-      { length: config.blockCount },
-      () => new ort.Tensor('float32', new Float32Array(size), [batch, K, D, capacity]),
-    );
-    this.values = Array.from(
-      { length: config.blockCount },
-      () => new ort.Tensor('float32', new Float32Array(size), [batch, K, capacity, D]),
-    );
+    const tensor = (dims: number[]) =>
+      type === 'float16'
+        ? new ort.Tensor('float16', new Uint16Array(size), dims)
+        : new ort.Tensor('float32', new Float32Array(size), dims);
+    this.keys = Array.from({ length: config.blockCount }, () => tensor([batch, K, D, capacity]));
+    this.values = Array.from({ length: config.blockCount }, () => tensor([batch, K, capacity, D]));
     this.lengths = new Array(batch).fill(0);
   }
 
@@ -37,29 +39,33 @@ export class KvCache {
   }
 
   get bytes(): number {
-    return (
-      this.keys.length * 2 * this.batch * this.config.headCountKv * this.config.headDim * this.capacity * 4
-    );
+    const element = this.type === 'float16' ? 2 : 4;
+    const { headCountKv, headDim } = this.config;
+    return this.keys.length * 2 * this.batch * headCountKv * headDim * this.capacity * element;
   }
 
   /**
    * Writes one layer's new keys [B, K, D, S] and values [B, K, S, D] after each sequence's cached
    * tokens; counts[b] of the S columns are real (the rest are padding or a finished sequence's step).
    */
-  append(layer: number, newKeys: Float32Array, newValues: Float32Array, S: number, counts: number[]): void {
+  append(layer: number, newKeys: Elements, newValues: Elements, S: number, counts: number[]): void {
     const K = this.config.headCountKv;
     const D = this.config.headDim;
     const T = this.capacity;
-    const keys = this.keys[layer]!.data as Float32Array;
-    const values = this.values[layer]!.data as Float32Array;
+    const keys = this.keys[layer]!.data as Elements;
+    const values = this.values[layer]!.data as Elements;
     for (let b = 0; b < this.batch; b++) {
       const n = counts[b]!;
       if (n === 0) continue;
       const at = this.lengths[b]!;
       for (let h = 0; h < K; h++) {
         const bh = b * K + h;
-        for (let d = 0; d < D; d++)
-          keys.set(newKeys.subarray((bh * D + d) * S, (bh * D + d) * S + n), (bh * D + d) * T + at);
+        // Keys are stored transposed: each of the D rows gets n new columns. A decode step has n = 1,
+        // where a plain element copy beats D subarray views.
+        if (n === 1) for (let d = 0; d < D; d++) keys[(bh * D + d) * T + at] = newKeys[(bh * D + d) * S]!;
+        else
+          for (let d = 0; d < D; d++)
+            keys.set(newKeys.subarray((bh * D + d) * S, (bh * D + d) * S + n), (bh * D + d) * T + at);
         values.set(newValues.subarray(bh * S * D, (bh * S + n) * D), (bh * T + at) * D);
       }
     }
@@ -72,10 +78,10 @@ export class KvCache {
     const T = this.capacity;
     const n = Math.min(src.lengths[0]!, T);
     for (let l = 0; l < this.config.blockCount; l++) {
-      const srcK = src.keys[l]!.data as Float32Array;
-      const srcV = src.values[l]!.data as Float32Array;
-      const dstK = this.keys[l]!.data as Float32Array;
-      const dstV = this.values[l]!.data as Float32Array;
+      const srcK = src.keys[l]!.data as Elements;
+      const srcV = src.values[l]!.data as Elements;
+      const dstK = this.keys[l]!.data as Elements;
+      const dstV = this.values[l]!.data as Elements;
       for (let h = 0; h < K; h++) {
         for (let d = 0; d < D; d++) {
           const from = (h * D + d) * src.capacity;
@@ -89,7 +95,7 @@ export class KvCache {
 
   /** A single-sequence cache holding the first `length` tokens of `src` (row 0), with no spare room. */
   static prefix(src: KvCache, length: number): KvCache {
-    const out = new KvCache(src.config, 1, length);
+    const out = new KvCache(src.config, 1, length, src.type);
     if (length > 0) out.setRow(0, src);
     return out;
   }

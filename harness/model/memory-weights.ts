@@ -62,8 +62,8 @@ export function decoderTensorShapes(c: DecoderConfig): Map<string, number[]> {
 const QUANTIZED = /^blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\.weight$/;
 
 /**
- * The weights a q4 graph actually computes with: every matmul weight through the 4-bit round trip, and
- * the 8-bit output head under its own name even when tied (the embedding lookup stays exact).
+ * The weights a q4 graph actually computes with: every matmul weight through the 4-bit round trip, the
+ * embedding table through the 8-bit one, and the 8-bit output head under its own name even when tied.
  */
 export async function requantizedWeights(src: WeightSource): Promise<MemoryWeights> {
   const c = src.config;
@@ -72,7 +72,8 @@ export async function requantizedWeights(src: WeightSource): Promise<MemoryWeigh
     const values = await src.f32(name);
     tensors.set(name, QUANTIZED.test(name) ? dequantizeQ4(quantizeQ4(values, shape[0]!, shape[1]!)) : values);
   }
-  const head = await src.f32(c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight');
-  tensors.set('output.weight', dequantizeQ8(quantizeQ8(head, c.vocabSize, c.embeddingLength)));
+  const q8 = (values: Float32Array) => dequantizeQ8(quantizeQ8(values, c.vocabSize, c.embeddingLength));
+  tensors.set('token_embd.weight', q8(await src.f32('token_embd.weight')));
+  tensors.set('output.weight', q8(await src.f32(c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight')));
   return new MemoryWeights(c, tensors);
 }

@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { KvCache } from './kv-cache.ts';
-import { type BuildOptions, type DecoderConfig, GRAPH_IO } from './types.ts';
+import { type BuildOptions, type DecoderConfig, GRAPH_IO, kvCacheType } from './types.ts';
 
 /** Prompt tokens per forward pass: 512 keeps a long prompt's attention scratch near 100 MB. */
 export const PREFILL_CHUNK = 512;
@@ -65,7 +65,7 @@ export class DecoderSession {
   newCache(batch: number, capacity: number): KvCache {
     if (capacity > this.maxPositions)
       throw new RangeError(`a cache of ${capacity} positions exceeds the graph's ${this.maxPositions}`);
-    return new KvCache(this.config, batch, capacity);
+    return new KvCache(this.config, batch, capacity, kvCacheType(this.build));
   }
 
   /**
@@ -106,7 +106,7 @@ export class DecoderSession {
     const feeds: Record<string, ort.Tensor> = {
       [GRAPH_IO.inputIds]: new ort.Tensor('int64', ids, [B, S]),
       [GRAPH_IO.positionIds]: new ort.Tensor('int64', positionIds, [B, S]),
-      [GRAPH_IO.attentionMask]: new ort.Tensor('float32', mask, [B, 1, 1, S, T + S]),
+      [GRAPH_IO.attentionMask]: new ort.Tensor('float32', mask, [B, 1, S, T + S]),
       [GRAPH_IO.logitPositions]: new ort.Tensor('int64', logitPos, [B, P]),
     };
     const nSteer = this.build.steerLayers.length;
@@ -127,7 +127,9 @@ export class DecoderSession {
     for (let l = 0; l < c.blockCount; l++) {
       const k = out[GRAPH_IO.newKey(l)]!;
       const v = out[GRAPH_IO.newValue(l)]!;
-      cache.append(l, k.data as Float32Array, v.data as Float32Array, S, counts);
+      if (k.type !== cache.type || v.type !== cache.type)
+        throw new TypeError(`the graph returns ${k.type} keys for a ${cache.type} cache`);
+      cache.append(l, k.data as Float32Array | Uint16Array, v.data as Float32Array | Uint16Array, S, counts);
       k.dispose();
       v.dispose();
     }

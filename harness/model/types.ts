@@ -55,6 +55,18 @@ export interface BuildOptions {
    * instead of 4). Exact against the reference on the requantized weights, but several times slower.
    */
   exactActivations?: boolean;
+  /**
+   * How the KV cache stores keys and values. Default: float16 for q4 graphs (half the memory; llama.cpp
+   * keeps its cache in f16 too, and attention then multiplies in f16 as it does), float32 for fp32
+   * graphs and exact-activation q4 graphs, which must match the reference forward pass.
+   */
+  kvCache?: KvCacheType;
+}
+
+export type KvCacheType = 'float16' | 'float32';
+
+export function kvCacheType(opts: BuildOptions): KvCacheType {
+  return opts.kvCache ?? (opts.quantization === 'q4' && !opts.exactActivations ? 'float16' : 'float32');
 }
 
 /** Names of the graph's inputs and outputs, the contract between builder and runtime. */

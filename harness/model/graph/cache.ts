@@ -1,9 +1,9 @@
 /** Built graphs on disk under <cache>/graphs/, keyed by the weights' identity and the build options. */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildOptions, WeightSource } from '../types.ts';
+import { type BuildOptions, kvCacheType, type WeightSource } from '../types.ts';
 import { buildDecoderGraph, GRAPH_FORMAT } from './llama.ts';
 import type { Encoded } from './protobuf.ts';
 
@@ -14,6 +14,7 @@ export function buildOptionsKey(opts: BuildOptions): string {
     steerLayers: [...opts.steerLayers].sort((a, b) => a - b),
     readoutLayers: [...opts.readoutLayers].sort((a, b) => a - b),
     exactActivations: opts.exactActivations ?? false,
+    kvCache: kvCacheType(opts),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 12);
 }
@@ -22,8 +23,18 @@ export function graphCachePath(cacheRoot: string, weightsId: string, opts: Build
   return join(
     cacheRoot,
     'graphs',
-    `${weightsId.slice(0, 16)}-${opts.quantization}-${buildOptionsKey(opts)}.onnx`,
+    `${weightsId.slice(0, 16)}-${opts.quantization}-f${GRAPH_FORMAT}-${buildOptionsKey(opts)}.onnx`,
   );
+}
+
+/** Graphs of these weights from older builders: hundreds of megabytes each that nothing will read. */
+async function removeStale(dir: string, weightsId: string): Promise<void> {
+  const prefix = `${weightsId.slice(0, 16)}-`;
+  const current = `-f${GRAPH_FORMAT}-`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(prefix) && name.endsWith('.onnx') && !name.includes(current))
+      await rm(join(dir, name), { force: true });
 }
 
 /** Writes to a temporary file beside the target, then renames: readers never see half a graph. */
@@ -59,6 +70,7 @@ export async function cachedGraph(
   )
     return { path, built: false };
   await mkdir(join(cacheRoot, 'graphs'), { recursive: true });
+  await removeStale(join(cacheRoot, 'graphs'), await src.identity());
   const { model } = await buildDecoderGraph(src, opts);
   await writeAtomic(path, model);
   return { path, built: true };

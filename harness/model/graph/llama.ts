@@ -4,12 +4,12 @@
  * T = total tokens (past + new), P = positions whose logits are wanted, H = hidden, F = feed-forward width.
  */
 import { InputError } from '../../errors.ts';
-import { type BuildOptions, type DecoderConfig, GRAPH_IO, type WeightSource } from '../types.ts';
+import { type BuildOptions, type DecoderConfig, GRAPH_IO, kvCacheType, type WeightSource } from '../types.ts';
 import { GraphBuilder, PROTOBUF_LIMIT } from './onnx.ts';
 import type { Encoded } from './protobuf.ts';
 import { offsetsTransposed, quantizeQ4, quantizeQ8 } from './quantize4.ts';
 import { rotaryCaches } from './rope.ts';
-import { attention } from './attention.ts';
+import { attention, groupMask } from './attention.ts';
 
 /** Rotary tables are built for at most this many positions (longer contexts are not served on a CPU). */
 export const MAX_POSITIONS = 32_768;
@@ -56,26 +56,7 @@ class Linear {
       return g.op1('MatMul', [x, b]);
     }
     const blocks = cols / 32;
-    if (bits === 8) {
-      const q8 = quantizeQ8(w, rows, cols);
-      const packed = g.initializer(`${name}.q8`, {
-        type: 'uint8',
-        dims: [rows, blocks, 32],
-        data: q8.packed,
-      });
-      const scales = g.initializer(`${name}.scales`, {
-        type: 'float32',
-        dims: [rows, blocks],
-        data: q8.scales,
-      });
-      return g.ms('MatMulNBits', [x, packed, scales], {
-        K: cols,
-        N: rows,
-        bits: 8,
-        block_size: 32,
-        accuracy_level,
-      })[0]!;
-    }
+    if (bits === 8) return this.applyQ8(x, this.q8Initializers(name, w, rows, cols), rows, cols);
     const q = quantizeQ4(w, rows, cols);
     const packed = g.initializer(`${name}.q4`, { type: 'uint8', dims: [rows, blocks, 16], data: q.packed });
     const scales = g.initializer(`${name}.scales`, { type: 'float32', dims: [rows, blocks], data: q.scales });
@@ -90,6 +71,32 @@ class Linear {
     return g.op1('Add', [main, shift]);
   }
 
+  /** An 8-bit weight's initializers: packed [rows, cols / 32, 32] and scales [rows, cols / 32]. */
+  q8Initializers(name: string, w: Float32Array, rows: number, cols: number): Q8Names {
+    const q8 = quantizeQ8(w, rows, cols);
+    const blocks = cols / 32;
+    return {
+      packed: this.g.initializer(`${name}.q8`, { type: 'uint8', dims: [rows, blocks, 32], data: q8.packed }),
+      scales: this.g.initializer(`${name}.scales`, {
+        type: 'float32',
+        dims: [rows, blocks],
+        data: q8.scales,
+      }),
+      scaleValues: q8.scales,
+    };
+  }
+
+  applyQ8(x: string, q8: Q8Names, rows: number, cols: number): string {
+    const accuracy_level = this.opts.exactActivations ? 0 : 4;
+    return this.g.ms('MatMulNBits', [x, q8.packed, q8.scales], {
+      K: cols,
+      N: rows,
+      bits: 8,
+      block_size: 32,
+      accuracy_level,
+    })[0]!;
+  }
+
   /** [.., cols] -> [.., cols / 32]: the sum of each block of 32 inputs. */
   private blockSum(x: string, cols: number): string {
     const known = this.blockSums.get(x);
@@ -102,6 +109,13 @@ class Linear {
   }
 }
 
+interface Q8Names {
+  packed: string;
+  scales: string;
+  /** The scales' values, [rows * cols / 32]. */
+  scaleValues: Float32Array;
+}
+
 function checkLayers(kind: string, layers: number[], blockCount: number): void {
   for (const l of layers) {
     if (!Number.isInteger(l) || l < 0 || l >= blockCount)
@@ -110,7 +124,7 @@ function checkLayers(kind: string, layers: number[], blockCount: number): void {
 }
 
 /** Bumped whenever the builder's output changes, so cached graphs from older builders are not reused. */
-export const GRAPH_FORMAT = 5;
+export const GRAPH_FORMAT = 7;
 
 /** Positions the rotary tables cover: the longest context a graph of this model serves. */
 export function graphMaxPositions(config: DecoderConfig): number {
@@ -136,7 +150,11 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
 
   const ids = g.input(GRAPH_IO.inputIds, 'int64', ['batch', 'seq']);
   const positionIds = g.input(GRAPH_IO.positionIds, 'int64', ['batch', 'seq']);
-  const mask = g.input(GRAPH_IO.attentionMask, 'float32', ['batch', 1, 1, 'seq', 'window']);
+  const stepMask = g.input(GRAPH_IO.attentionMask, 'float32', ['batch', 1, 'seq', 'window']);
+  const mask = groupMask(g, stepMask, c.headCount / c.headCountKv);
+  const kvCache = kvCacheType(opts);
+  // Every layer's cache has the same capacity: read it once from layer 0's past values [B, K, T, D].
+  const capacity = g.op1('Shape', [GRAPH_IO.pastValue(0)], { start: 2, end: 3 });
   const logitPos = g.input(GRAPH_IO.logitPositions, 'int64', ['batch', 'positions']);
   const steerIndex = new Map(opts.steerLayers.map((l, i) => [l, i]));
   const steer = opts.steerLayers.length
@@ -157,8 +175,28 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
   });
 
   const embd = await src.f32('token_embd.weight'); // [V, H]
-  g.initializer('token_embd.weight', { type: 'float32', dims: [c.vocabSize, H], data: embd });
-  let h = g.op1('Gather', ['token_embd.weight', ids], { axis: 0 }); // [B, S, H]
+  // q4 graphs keep the embedding at 8 bits (GGUF's Q8_0 embeddings come back exactly), shared with a tied
+  // output head: 28 MB instead of 113 MB of float32 for SmolLM2's 49,152 x 576 table.
+  const embd8 =
+    opts.quantization === 'q4' ? lin.q8Initializers('token_embd', embd, c.vocabSize, H) : undefined;
+  let h: string;
+  if (embd8) {
+    const scales3 = g.initializer('token_embd.scales3', {
+      type: 'float32',
+      dims: [c.vocabSize, H / 32, 1],
+      data: embd8.scaleValues,
+    });
+    const rows = g.ms('GatherBlockQuantized', [embd8.packed, ids, scales3], {
+      bits: 8,
+      block_size: 32,
+      gather_axis: 0,
+      quantize_axis: 2,
+    })[0]!; // [B, S, H / 32, 32]
+    h = g.op1('Reshape', [rows, g.constInt64([0, 0, H])]);
+  } else {
+    g.initializer('token_embd.weight', { type: 'float32', dims: [c.vocabSize, H], data: embd });
+    h = g.op1('Gather', ['token_embd.weight', ids], { axis: 0 }); // [B, S, H]
+  }
 
   for (let L = 0; L < c.blockCount; L++) {
     const p = `blk.${L}`;
@@ -178,7 +216,7 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
       g.initializer(`${p}.attn_qkv.bias`, { type: 'float32', dims: [qDim + 2 * kvDim], data: bias });
       qkv = g.op1('Add', [qkv, `${p}.attn_qkv.bias`]);
     }
-    const attn = attention(g, c, L, qkv, { positionIds, mask, cos, sin }); // [B, S, qDim]
+    const attn = attention(g, c, L, qkv, { positionIds, mask, capacity, cos, sin, kvCache }); // [B, S, qDim]
     const o = lin.apply(attn, `${p}.attn_output`, await w('attn_output.weight'), H, qDim); // [B, S, H]
 
     // n = RMSNorm(h + o) for the feed-forward; h1 = h + o carries on as the residual stream.
@@ -224,9 +262,18 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
   }); // [B, S, H]
   const idx = g.op1('Unsqueeze', [logitPos, g.constInt64([-1])]); // [B, P, 1]
   const picked = g.op1('GatherND', [hn, idx], { batch_dims: 1 }); // [B, P, H]
-  const head = c.tiedEmbeddings ? embd : await src.f32('output.weight'); // [V, H]
   // The head stays at 8 bits: at 4 bits SmolLM2's greedy answers changed (Paris became nonsense).
-  const logits = lin.apply(picked, 'output', head, c.vocabSize, H, 8); // [B, P, V]
+  const logits =
+    c.tiedEmbeddings && embd8
+      ? lin.applyQ8(picked, embd8, c.vocabSize, H)
+      : lin.apply(
+          picked,
+          'output',
+          c.tiedEmbeddings ? embd : await src.f32('output.weight'),
+          c.vocabSize,
+          H,
+          8,
+        ); // [B, P, V]
   g.op('Identity', [logits], {}, [GRAPH_IO.logits]);
   g.output(GRAPH_IO.logits, 'float32', ['batch', 'positions', c.vocabSize]);
 

@@ -4,8 +4,8 @@
  */
 import { type Encoded, MessageWriter } from './protobuf.ts';
 
-export type ElemType = 'float32' | 'uint8' | 'int32' | 'int64';
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7 };
+export type ElemType = 'float32' | 'float16' | 'uint8' | 'int32' | 'int64';
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, float16: 10 };
 
 /** An integer, a string, integers, or (boxed so an integral float stays a float) a float or floats. */
 export type AttrValue = number | string | number[] | { f: number } | { floats: number[] };
@@ -15,7 +15,8 @@ export type Dim = number | string;
 export interface TensorData {
   type: ElemType;
   dims: number[];
-  data: Float32Array | Uint8Array | Int32Array | BigInt64Array;
+  /** float16 values are their IEEE half-precision bit patterns. */
+  data: Float32Array | Uint16Array | Uint8Array | Int32Array | BigInt64Array;
 }
 
 /** Largest single protobuf ONNX Runtime will parse; beyond it weights would need external data. */

@@ -80,6 +80,20 @@ describe.each<[string, DecoderConfig]>([
     await s.dispose();
   });
 
+  it('a float16 KV cache (f16 attention products) stays within 1e-2 of the reference', async () => {
+    const s = await session(w, {
+      quantization: 'fp32',
+      steerLayers: [],
+      readoutLayers: [],
+      kvCache: 'float16',
+    });
+    const worst = await goldenRun(s, await ReferenceModel.load(w));
+    console.log(`float16 KV cache: worst logit difference ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-2);
+    expect(worst).toBeGreaterThan(0); // the cache really is float16
+    await s.dispose();
+  });
+
   it('q4 graph with int8 activations stays close to the same reference', async () => {
     const s = await session(w, { quantization: 'q4', steerLayers: [], readoutLayers: [] });
     const worst = await goldenRun(s, await ReferenceModel.load(await requantizedWeights(w)));

@@ -124,11 +124,12 @@ describe('SmolLM2-135M-Instruct (q4 graph)', () => {
     console.log(
       `greedy agreement with node-llama-cpp on 16 tokens: ${agree} of ${PROMPTS.length}\n${rows.join('\n')}`,
     );
-    // Both runtimes quantize activations differently (int8 blocks here, q8_1 and an f16 KV cache there);
-    // they may part only where the top two tokens are nearly tied.
+    // Both keep the KV cache in f16 and quantize activations to int8 blocks, but not identically (here
+    // the Q4_1 minimum term uses exact block sums, there the sums of the quantized activations); they
+    // may part only where the top two tokens are nearly tied.
     for (const gap of gaps) expect(Math.abs(gap)).toBeLessThan(0.5);
-    // A regression floor, not the 8 of 10 once hoped for: 4 or 5 of these 10 agree in full today.
-    expect(agree).toBeGreaterThanOrEqual(3);
+    // 7 of these 10 agree in full on this machine; other CPUs run other kernels, so the floor is 6.
+    expect(agree).toBeGreaterThanOrEqual(6);
   }, 600_000); // node-llama-cpp's spinning threads crawl when the two cores are shared
 
   it('reads the residual stream of every token at the requested layers', async () => {
