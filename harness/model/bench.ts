@@ -15,12 +15,16 @@ export interface BenchOptions {
   repeats: number;
   /** Token ids to build prompts from (cycled); any fixed text's tokens do. */
   sampleTokens: number[];
+  /** The memory phase: the largest batch decoding at this many tokens each (0 = skip). */
+  memoryContext: number;
 }
 
 export interface BenchResult {
   prefillTokensPerS: number;
   decode: { batch: number; tokensPerS: number; msPerStep: number }[];
   peakRssMb: number;
+  /** The memory phase's KV cache, and the batch and context it held. */
+  memory?: { batch: number; context: number; kvCacheMb: number };
   peer?: { prefillTokensPerS: number; decodeTokensPerS: number };
   peerError?: string;
 }
@@ -62,10 +66,24 @@ export async function benchSession(session: DecoderSession, o: BenchOptions): Pr
     const ms = median(steps);
     decode.push({ batch, msPerStep: ms, tokensPerS: (batch * 1000) / ms });
   }
+  let memory: BenchResult['memory'];
+  if (o.memoryContext > 0) {
+    // One prefill copied into every row: the cache is as full as with distinct prompts, for less time.
+    const batch = Math.max(...o.batchSizes);
+    const pre = await session.prefill(prompt(o.sampleTokens, o.memoryContext, 0));
+    const cache = session.newCache(batch, o.memoryContext + 8);
+    for (let b = 0; b < batch; b++) cache.setRow(b, pre.cache);
+    pre.cache.dispose();
+    for (let i = 0; i < 4; i++)
+      await session.step(cache, { tokens: Array.from({ length: batch }, () => [o.sampleTokens[i]!]) });
+    memory = { batch, context: o.memoryContext, kvCacheMb: cache.bytes / 2 ** 20 };
+    cache.dispose();
+  }
   const result: BenchResult = {
     prefillTokensPerS: (o.context * 1000) / median(prefills),
     decode,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    memory,
   };
   try {
     result.peer = await benchLlamaCpp(o);

@@ -14,6 +14,7 @@ export interface ModelBenchOptions {
   repeats: number;
   threads: number;
   quantization: Quantization;
+  memoryContext: number;
 }
 
 export async function runModelBench(o: ModelBenchOptions, log: (line: string) => void): Promise<BenchResult> {
@@ -33,6 +34,7 @@ export async function runModelBench(o: ModelBenchOptions, log: (line: string) =>
       decodeSteps: o.steps,
       repeats: o.repeats,
       sampleTokens,
+      memoryContext: o.memoryContext,
     });
   } finally {
     await model.dispose();
@@ -59,7 +61,25 @@ export function formatBench(r: BenchResult, o: ModelBenchOptions): string {
       `${d.tokensPerS.toFixed(1)} (${d.msPerStep.toFixed(1)} ms/step)`,
       d.batch === 1 ? peer(r.peer?.decodeTokensPerS) : '',
     ]);
-  rows.push(['peak RSS (MB)', r.peakRssMb.toFixed(0), '']);
+  const m = r.memory;
+  rows.push([
+    m ? `peak RSS (MB), incl. ${m.batch} seq at ${m.context} ctx` : 'peak RSS (MB)',
+    m ? `${r.peakRssMb.toFixed(0)} (KV cache ${m.kvCacheMb.toFixed(0)})` : r.peakRssMb.toFixed(0),
+    '',
+  ]);
+  const single = r.decode.find((d) => d.batch === 1)?.tokensPerS;
+  const most = r.decode.at(-1);
+  if (r.peer) {
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+    rows.push(['prefill vs node-llama-cpp', ratio(r.prefillTokensPerS, r.peer.prefillTokensPerS), '']);
+    if (single) rows.push(['1-seq decode vs node-llama-cpp', ratio(single, r.peer.decodeTokensPerS), '']);
+    if (most && most.batch > 1)
+      rows.push([
+        `${most.batch}-seq aggregate vs node-llama-cpp 1 seq`,
+        ratio(most.tokensPerS, r.peer.decodeTokensPerS),
+        '',
+      ]);
+  }
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   const lines = rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`.trimEnd());
@@ -93,6 +113,12 @@ export function registerModelBench(model: Command): void {
     .option('--repeats <n>', 'prefill repetitions', integer('--repeats'), 3)
     .option('--threads <n>', 'CPU threads (both runtimes)', integer('--threads'), 2)
     .option('--quantization <q>', 'q4 or fp32', 'q4')
+    .option(
+      '--memory-context <n>',
+      'tokens per sequence in the memory phase (largest batch); 0 skips it',
+      (v) => (v === '0' ? 0 : integer('--memory-context')(v)),
+      2048,
+    )
     .action(async (opts) => {
       if (opts.quantization !== 'q4' && opts.quantization !== 'fp32')
         throw new InputError(

@@ -70,7 +70,7 @@ export function attention(
   const interleaved = rotaryInterleaved(c) ? 1 : 0;
   const rotary = (x: string, heads: number) =>
     g.ms('RotaryEmbedding', [x, io.positionIds, io.cos, io.sin], { interleaved, num_heads: heads })[0]!;
-  const qr = g.op1('Mul', [rotary(q3!, c.headCount), g.constFloat(1 / Math.sqrt(D))]); // [B, S, qDim], pre-scaled
+  const qr = rotary(q3!, c.headCount); // [B, S, qDim], already scaled by 1/sqrt(D) in the weights
   const kr = rotary(k3!, K); // [B, S, kvDim]
 
   const q5 = g.op1('Transpose', [g.op1('Reshape', [qr, g.constInt64([0, 0, K, G, D])])], {

@@ -48,16 +48,31 @@ class Linear {
     private readonly opts: BuildOptions,
   ) {}
 
-  apply(x: string, name: string, w: Float32Array, rows: number, cols: number, bits: 4 | 8 = 4): string {
+  apply(
+    x: string,
+    name: string,
+    w: Float32Array,
+    rows: number,
+    cols: number,
+    bits: 4 | 8 = 4,
+    /** Output rows 0..scaleRows.count-1 multiplied by a factor, applied after quantization (same codes). */
+    scaleRows?: { count: number; factor: number },
+  ): string {
     const g = this.g;
     const accuracy_level = this.opts.exactActivations ? 0 : 4;
+    const scale = (values: Float32Array, perRow: number) => {
+      if (scaleRows) for (let i = 0; i < scaleRows.count * perRow; i++) values[i]! *= scaleRows.factor;
+      return values;
+    };
     if (this.opts.quantization === 'fp32') {
-      const b = g.initializer(name, { type: 'float32', dims: [cols, rows], data: transpose(w, rows, cols) });
-      return g.op1('MatMul', [x, b]);
+      const t = transpose(scale(Float32Array.from(w), cols), rows, cols);
+      return g.op1('MatMul', [x, g.initializer(name, { type: 'float32', dims: [cols, rows], data: t })]);
     }
     const blocks = cols / 32;
     if (bits === 8) return this.applyQ8(x, this.q8Initializers(name, w, rows, cols), rows, cols);
     const q = quantizeQ4(w, rows, cols);
+    scale(q.scales, blocks);
+    scale(q.offsets, blocks);
     const packed = g.initializer(`${name}.q4`, { type: 'uint8', dims: [rows, blocks, 16], data: q.packed });
     const scales = g.initializer(`${name}.scales`, { type: 'float32', dims: [rows, blocks], data: q.scales });
     const attrs = { K: cols, N: rows, bits: 4, block_size: 32, accuracy_level };
@@ -124,7 +139,7 @@ function checkLayers(kind: string, layers: number[], blockCount: number): void {
 }
 
 /** Bumped whenever the builder's output changes, so cached graphs from older builders are not reused. */
-export const GRAPH_FORMAT = 7;
+export const GRAPH_FORMAT = 8;
 
 /** Positions the rotary tables cover: the longest context a graph of this model serves. */
 export function graphMaxPositions(config: DecoderConfig): number {
@@ -210,9 +225,12 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
 
     // q, k and v in one matmul. [B, S, qDim + 2 kvDim]
     const wqkv = concatRows([await w('attn_q.weight'), await w('attn_k.weight'), await w('attn_v.weight')]);
-    let qkv = lin.apply(x, `${p}.attn_qkv`, wqkv, qDim + 2 * kvDim, H);
+    // Attention's 1/sqrt(headDim) is folded into the query rows (and bias): one node fewer per block.
+    const qScale = { count: qDim, factor: 1 / Math.sqrt(c.headDim) };
+    let qkv = lin.apply(x, `${p}.attn_qkv`, wqkv, qDim + 2 * kvDim, H, 4, qScale);
     if (c.hasQkvBias) {
       const bias = concatRows([await w('attn_q.bias'), await w('attn_k.bias'), await w('attn_v.bias')]);
+      for (let i = 0; i < qDim; i++) bias[i]! *= qScale.factor;
       g.initializer(`${p}.attn_qkv.bias`, { type: 'float32', dims: [qDim + 2 * kvDim], data: bias });
       qkv = g.op1('Add', [qkv, `${p}.attn_qkv.bias`]);
     }
