@@ -19,10 +19,11 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export function renderSummary(
-  summaries: ConditionSummary[],
-  emotions: string[] = ['desperation', 'calm'],
-): string {
+/**
+ * The summary tables. Reading tables follow `emotions` (default: every emotion the records carry,
+ * desperation and calm first).
+ */
+export function renderSummary(summaries: ConditionSummary[], emotions?: string[]): string {
   const main = table(
     [
       'condition',
@@ -65,7 +66,13 @@ export function renderSummary(
     0,
     ...summaries.flatMap((s) => Object.values(s.readingsByAttempt).map((v) => v.length)),
   );
-  for (const emotion of emotions) {
+  const found = [...new Set(summaries.flatMap((s) => Object.keys(s.readingsByAttempt)))];
+  const first = ['desperation', 'calm'];
+  const shown = emotions ?? [
+    ...first.filter((e) => found.includes(e)),
+    ...found.filter((e) => !first.includes(e)).sort(),
+  ];
+  for (const emotion of shown) {
     if (!summaries.some((s) => s.readingsByAttempt[emotion]?.length)) continue;
     const header = [
       `mean ${emotion} by attempt`,

@@ -79,5 +79,7 @@ describe('summarise', () => {
     expect(text).toContain('1/4 25% [5%, 70%]');
     expect(text).toMatch(/desperation=\+2\s+50 pts/);
     expect(text).toMatch(/mean desperation by attempt\s+1\s+2/);
+    // Reading tables follow the emotions the records carry unless a list is given.
+    expect(renderSummary(summaries, ['calm'])).not.toContain('mean desperation');
   });
 });

@@ -94,7 +94,7 @@ export function registerRun(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       console.log(`\nrun ${result.runId} (${result.dir})\n`);
-      console.log(renderSummary(result.summaries, config.probes.emotions));
+      console.log(renderSummary(result.summaries));
       console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
     });
 }
