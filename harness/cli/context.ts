@@ -1,6 +1,7 @@
 /** What every command gets from the global flags: the loaded, validated configuration. */
 import { type Command, InvalidArgumentError as InvalidFlag } from 'commander';
 import { type LoadedConfig, loadConfig } from '../config/index.ts';
+import { InputError } from '../errors.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -34,4 +35,21 @@ export function numberFlag(name: string, options: { integer?: boolean; min?: num
     }
     return n;
   };
+}
+
+/** `A..B` or `A,B,C` -> layer numbers. */
+export function parseLayers(text: string): number[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (a > b) throw new InputError(`--layers ${text}: the range is empty (expected A..B with A <= B)`);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  }
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => !/^\d+$/.test(s))) {
+    throw new InputError(
+      `--layers expects A..B or a comma-separated list of layer numbers, received ${JSON.stringify(text)}`,
+    );
+  }
+  return items.map(Number);
 }

@@ -1,5 +1,7 @@
 export type { Activations, ActivationSource, CollectOptions, StoryActivation } from './activations.ts';
 export { collectActivations, tokenRange } from './activations.ts';
+export type { ControlTerm, ControlVector } from './control-vector.ts';
+export { controlDirections, writeControlVector } from './control-vector.ts';
 export type { BuildOptions, Built } from './build.ts';
 export { buildVectors, neutralProjections, vectorsFromActivations } from './build.ts';
 export type { Corpus, EmotionEntry, NeutralDialogue, Premise, Story } from './corpus.ts';

@@ -1,11 +1,11 @@
 /** `harness doctor`: checks each prerequisite and prints a fix for each missing one. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DOCKER_FIX, dockerEndpoint, dockerReachable, imageStatus } from '../../../sandboxes/index.ts';
 import { cacheRoot, DEFAULT_MODEL, resolveModelPath } from '../../model/fetch.ts';
 import { defaultVectorsPath } from '../../probes/index.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
-import { DOCKER_FIX, dockerEndpoint, dockerReachable, imageStatus } from '../../../sandboxes/index.ts';
 
 export interface CheckResult {
   name: string;

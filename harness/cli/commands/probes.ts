@@ -1,4 +1,7 @@
-/** `harness probes build|validate|read`: emotion vectors for a model, how well they work, and readings. */
+/**
+ * `harness probes build|validate|read`: emotion vectors for a model, how well they work, and readings
+ * (`probes export` is in probes-export.ts).
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, PrerequisiteError } from '../../errors.ts';
@@ -6,32 +9,16 @@ import { cacheRoot, resolveModelPath } from '../../model/fetch.ts';
 import { LocalModel } from '../../model/local-model.ts';
 import {
   buildAndValidate,
-  defaultVectorsPath,
   DEFAULT_TOKEN_OFFSET,
+  defaultVectorsPath,
   loadVectors,
   readTokens,
   recommendedLayer,
   resolveEmotion,
   validationPaths,
 } from '../../probes/index.ts';
-import { loadCommandConfig, numberFlag } from '../context.ts';
-
-/** `A..B` or `A,B,C` -> layer numbers. */
-export function parseLayers(text: string): number[] {
-  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
-  if (range) {
-    const [a, b] = [Number(range[1]), Number(range[2])];
-    if (a > b) throw new InputError(`--layers ${text}: the range is empty (expected A..B with A <= B)`);
-    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  }
-  const items = text.split(',').map((s) => s.trim());
-  if (items.some((s) => !/^\d+$/.test(s))) {
-    throw new InputError(
-      `--layers expects A..B or a comma-separated list of layer numbers, received ${JSON.stringify(text)}`,
-    );
-  }
-  return items.map(Number);
-}
+import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
+import { registerProbesExport } from './probes-export.ts';
 
 async function loadModel(source: string, threads: number): Promise<LocalModel> {
   return LocalModel.load(resolveModelPath(source), {
@@ -220,4 +207,6 @@ export function registerProbes(program: Command): void {
         await model.dispose();
       }
     });
+
+  registerProbesExport(probes);
 }

@@ -1,7 +1,7 @@
 /** `harness run`: the main job. Flags override the config; the resolved config is stored with the run. */
 import type { Command } from 'commander';
 import { renderSummary } from '../../../analysis/index.ts';
-import { type HarnessConfig, validate, ConfigSchema } from '../../config/index.ts';
+import { ConfigSchema, type HarnessConfig, validate } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';

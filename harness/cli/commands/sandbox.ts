@@ -1,13 +1,13 @@
 /** `harness sandbox exec|prune`: one command in a fresh sandbox, and cleanup after crashed runs. */
 import type { Command } from 'commander';
-import { sandboxLimits } from '../../config/index.ts';
 import {
   createSandbox,
-  IMAGES,
-  pruneSandboxes,
   type ExecResult,
+  IMAGES,
   type PruneResult,
+  pruneSandboxes,
 } from '../../../sandboxes/index.ts';
+import { sandboxLimits } from '../../config/index.ts';
 import { loadCommandConfig, numberFlag } from '../context.ts';
 
 export interface SandboxExecOptions {

@@ -1,12 +1,12 @@
 /** `harness setup`: idempotent; installs and builds what is missing and says what it did and skipped. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
 import type { HarnessConfig } from '../../config/index.ts';
 import { cacheRoot, pullModel } from '../../model/fetch.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
 import { runProbesBuild } from './probes.ts';
-import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
 
 export interface SetupStep {
   name: string;

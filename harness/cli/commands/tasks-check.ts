@@ -9,8 +9,8 @@ import { sandboxLimits } from '../../config/index.ts';
 import {
   checkReference,
   type ReferenceCheck,
-  STRATEGIES,
   type ScoringDeps,
+  STRATEGIES,
   type Strategy,
 } from '../../scoring/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../../tasks/index.ts';
