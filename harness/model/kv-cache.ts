@@ -71,23 +71,25 @@ export class KvCache {
     }
   }
 
-  /** Copies a single-sequence cache into row `row` (up to this cache's capacity). */
-  setRow(row: number, src: KvCache): void {
+  /** Copies row `srcRow` of `src` (default its only row) into row `row` (up to this cache's capacity). */
+  setRow(row: number, src: KvCache, srcRow = 0): void {
     const K = this.config.headCountKv;
     const D = this.config.headDim;
     const T = this.capacity;
-    const n = Math.min(src.lengths[0]!, T);
+    const S = src.capacity;
+    const n = Math.min(src.lengths[srcRow]!, T);
     for (let l = 0; l < this.config.blockCount; l++) {
       const srcK = src.keys[l]!.data as Elements;
       const srcV = src.values[l]!.data as Elements;
       const dstK = this.keys[l]!.data as Elements;
       const dstV = this.values[l]!.data as Elements;
       for (let h = 0; h < K; h++) {
+        const sh = srcRow * K + h;
         for (let d = 0; d < D; d++) {
-          const from = (h * D + d) * src.capacity;
+          const from = (sh * D + d) * S;
           dstK.set(srcK.subarray(from, from + n), ((row * K + h) * D + d) * T);
         }
-        dstV.set(srcV.subarray(h * src.capacity * D, (h * src.capacity + n) * D), (row * K + h) * T * D);
+        dstV.set(srcV.subarray(sh * S * D, (sh * S + n) * D), (row * K + h) * T * D);
       }
     }
     this.lengths[row] = n;

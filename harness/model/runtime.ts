@@ -14,10 +14,11 @@ import {
   StopSequenceCriterion,
 } from './generation.ts';
 import { Sampler } from './sampling.ts';
+import type { KvCache } from './kv-cache.ts';
 import type { DecoderSession } from './session.ts';
 import type { TextCodec } from './types.ts';
 
-/** Per-sequence state of a batch in flight. */
+/** A request in the decoding batch: its reply so far and what it still needs. */
 interface Sequence {
   req: GenerateRequest;
   promptIds: number[];
@@ -30,48 +31,61 @@ interface Sequence {
   /** The final token has gone through the model (needed for its readout). */
   lastFed: boolean;
   readings: LayerReadings[];
+  /** [steerLayers * hidden]: what this sequence adds after each steered block. */
+  steer: Float32Array;
+  /** Positions its cache row must hold: prompt, reply, and one more step for the last readout. */
+  need: number;
+  /** Logits for its next token, [vocab]. */
+  logits: Float32Array;
+  started: number;
+  resolve: (r: GenerateResult) => void;
+  reject: (e: unknown) => void;
 }
 
+interface Queued {
+  req: GenerateRequest;
+  promptIds: number[];
+  steer: Float32Array;
+  resolve: (r: GenerateResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Continuous batching: every generate() call joins the batch being decoded at the next step (after its
+ * own prefill) and leaves it, resolved, as soon as its reply ends, so concurrent episodes never wait for
+ * each other's replies. The batch's KV cache is regrouped (rows copied) whenever a sequence joins or
+ * leaves: once per reply, cheap beside decoding it.
+ */
 export class ModelRuntime {
-  private pending: {
-    req: GenerateRequest;
-    resolve: (r: GenerateResult) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
+  private queue: Queued[] = [];
   private running = false;
 
   constructor(
     readonly session: DecoderSession,
     readonly codec: TextCodec,
-    /** Most sequences decoded together when concurrent generate() calls are gathered into one batch. */
+    /** Most sequences decoded together. */
     readonly maxBatch = 8,
   ) {}
 
-  /** Generates one reply. Calls made while a batch is running are decoded together in the next batch. */
+  /** Generates one reply, decoded together with whatever else is being generated. */
   generate(req: GenerateRequest): Promise<GenerateResult> {
-    this.promptIds(req); // reject bad input at the call, not inside someone else's batch
+    let queued: Omit<Queued, 'resolve' | 'reject'>;
+    try {
+      // Bad input is rejected at the call, not inside someone else's batch.
+      this.readoutLayers([req]);
+      queued = { req, promptIds: this.promptIds(req), steer: this.steerRows(req) };
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      this.pending.push({ req, resolve, reject });
-      if (!this.running) setImmediate(() => void this.drain());
+      this.queue.push({ ...queued, resolve, reject });
+      if (!this.running) setImmediate(() => void this.decodeLoop());
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        try {
-          const results = await this.generateBatch(batch.map((p) => p.req));
-          for (const [i, p] of batch.entries()) p.resolve(results[i]!);
-        } catch (error) {
-          for (const p of batch) p.reject(error);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
+  /** Generates several replies together (each as generate() would). */
+  generateBatch(reqs: GenerateRequest[]): Promise<GenerateResult[]> {
+    return Promise.all(reqs.map((r) => this.generate(r)));
   }
 
   private promptIds(req: GenerateRequest): number[] {
@@ -125,93 +139,146 @@ export class ModelRuntime {
     return [...layers].sort((a, b) => a - b);
   }
 
-  /** Decodes the requests together: one right-padded prefill, then one token per sequence per step. */
-  async generateBatch(reqs: GenerateRequest[]): Promise<GenerateResult[]> {
+  /** Prefills a queued request alone into its own cache; the caller regroups it into the batch. */
+  private async admit(q: Queued): Promise<{ seq: Sequence; cache: KvCache }> {
     const started = performance.now();
     const H = this.session.config.embeddingLength;
-    const V = this.session.config.vocabSize;
-    const nSteer = this.session.build.steerLayers.length;
-    const readout = this.readoutLayers(reqs);
-    const steer = new Float32Array(reqs.length * nSteer * H);
-    const seqs: Sequence[] = reqs.map((req, b) => {
-      steer.set(this.steerRows(req), b * nSteer * H);
-      const promptIds = this.promptIds(req);
-      const room = this.session.maxPositions - promptIds.length - 1;
-      const stopper = new StopSequenceCriterion(req.stop ?? []);
-      return {
-        req,
-        promptIds,
-        replyIds: [],
-        sampler: new Sampler({
-          temperature: req.temperature ?? 0,
-          topP: req.topP,
-          topK: req.topK,
-          seed: req.seed ?? 0,
-        }),
-        criteria: [
-          new EosCriterion(this.codec.eosIds),
-          stopper,
-          new MaxTokensCriterion(Math.min(req.maxTokens, room)),
-        ],
+    const { req, promptIds } = q;
+    const layers = this.readoutLayers([req]);
+    const pre = await this.session.prefill(promptIds, { steer: q.steer, readoutLayers: layers });
+    const stopper = new StopSequenceCriterion(req.stop ?? []);
+    const room = this.session.maxPositions - promptIds.length - 1;
+    const seq: Sequence = {
+      req,
+      promptIds,
+      replyIds: [],
+      sampler: new Sampler({
+        temperature: req.temperature ?? 0,
+        topP: req.topP,
+        topK: req.topK,
+        seed: req.seed ?? 0,
+      }),
+      criteria: [
+        new EosCriterion(this.codec.eosIds),
         stopper,
-        emitted: '',
-        lastFed: false,
-        readings: (req.readout?.layers ?? []).map((layer) => ({ layer, prompt: [], reply: [] })),
-      };
-    });
-    // Room for the prompt, the reply, and one more step that feeds the last token for its readout.
-    const need = seqs.map(
-      (s) => s.promptIds.length + Math.min(s.req.maxTokens, this.session.maxPositions) + 1,
-    );
-    const capacity = Math.min(Math.max(...need), this.session.maxPositions);
-    // Each prompt is prefilled alone (padding a batch to its longest prompt wastes work and memory)
-    // and copied into its row of the batch cache.
-    const cache = this.session.newCache(seqs.length, capacity);
+        new MaxTokensCriterion(Math.min(req.maxTokens, room)),
+      ],
+      stopper,
+      emitted: '',
+      lastFed: false,
+      readings: layers.map((layer) => {
+        const res = pre.residuals.get(layer)!;
+        const prompt = Array.from({ length: promptIds.length }, (_, t) => res.slice(t * H, (t + 1) * H));
+        return { layer, prompt, reply: [] };
+      }),
+      steer: q.steer,
+      need: Math.min(promptIds.length + req.maxTokens + 1, this.session.maxPositions),
+      logits: pre.logits,
+      started,
+      resolve: q.resolve,
+      reject: q.reject,
+    };
+    return { seq, cache: pre.cache };
+  }
+
+  /** A cache holding the kept rows of `old` (by their old index) and then the joining caches. */
+  private regroup(old: KvCache | undefined, kept: number[], joining: KvCache[], need: number[]): KvCache {
+    const cache = this.session.newCache(kept.length + joining.length, Math.max(...need));
+    kept.forEach((from, row) => cache.setRow(row, old!, from));
+    joining.forEach((src, i) => cache.setRow(kept.length + i, src));
+    return cache;
+  }
+
+  /** The decoding loop: admits queued requests, samples, resolves finished replies, steps the rest. */
+  private async decodeLoop(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const V = this.session.config.vocabSize;
+    const H = this.session.config.embeddingLength;
+    let active: Sequence[] = [];
+    let cache: KvCache | undefined;
+    const replace = (next: KvCache | undefined) => {
+      cache?.dispose();
+      cache = next;
+    };
     try {
-      const first = new Float32Array(seqs.length * V);
-      for (const [b, s] of seqs.entries()) {
-        const pre = await this.session.prefill(s.promptIds, {
-          steer: steer.subarray(b * nSteer * H, (b + 1) * nSteer * H),
-          readoutLayers: readout,
-        });
-        cache.setRow(b, pre.cache);
-        pre.cache.dispose();
-        first.set(pre.logits, b * V);
-        for (const r of s.readings) {
-          const res = pre.residuals.get(r.layer)!;
-          for (let t = 0; t < s.promptIds.length; t++) r.prompt.push(res.slice(t * H, (t + 1) * H));
+      while (this.queue.length || active.length) {
+        const joining: { seq: Sequence; cache: KvCache }[] = [];
+        for (const q of this.queue.splice(0, this.maxBatch - active.length)) {
+          try {
+            joining.push(await this.admit(q));
+          } catch (error) {
+            q.reject(error);
+          }
         }
-      }
-      let out: { logits: Float32Array; residuals: Map<number, Float32Array> } = {
-        logits: first,
-        residuals: new Map(),
-      };
-      for (;;) {
-        seqs.forEach((s, b) => {
-          if (s.stopReason) return;
-          const token = s.sampler.next(out.logits.subarray(b * V, (b + 1) * V));
+        if (joining.length) {
+          const all = [...active, ...joining.map((j) => j.seq)];
+          replace(
+            this.regroup(
+              cache,
+              active.map((_, i) => i),
+              joining.map((j) => j.cache),
+              all.map((s) => s.need),
+            ),
+          );
+          for (const j of joining) j.cache.dispose();
+          active = all;
+        }
+
+        for (const s of active) {
+          if (s.stopReason) continue;
+          const token = s.sampler.next(s.logits);
           s.replyIds.push(token);
           this.emit(s, token);
-        });
-        const needsFeed = seqs.map((s) => !s.stopReason || (s.readings.length > 0 && !s.lastFed));
-        if (!needsFeed.some(Boolean)) break;
-        out = await this.session.step(cache, {
-          tokens: seqs.map((s) => [s.replyIds.at(-1) ?? 0]),
-          frozen: needsFeed.map((f) => !f),
-          steer,
-          readoutLayers: readout,
-        });
-        seqs.forEach((s, b) => {
-          if (!needsFeed[b]) return;
+        }
+        const done = active.map((s) => s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed));
+        if (done.some(Boolean)) {
+          const now = performance.now();
+          active.forEach((s, i) => done[i] && s.resolve(this.result(s, now - s.started)));
+          const kept = active.flatMap((_, i) => (done[i] ? [] : [i]));
+          replace(
+            kept.length
+              ? this.regroup(
+                  cache,
+                  kept,
+                  [],
+                  kept.map((i) => active[i]!.need),
+                )
+              : undefined,
+          );
+          active = kept.map((i) => active[i]!);
+        }
+        if (!active.length || !cache) continue;
+
+        const steer = new Float32Array(active.length * active[0]!.steer.length);
+        active.forEach((s, b) => steer.set(s.steer, b * s.steer.length));
+        const readout = this.readoutLayers(active.map((s) => s.req));
+        let out: Awaited<ReturnType<DecoderSession['step']>>;
+        try {
+          out = await this.session.step(cache, {
+            tokens: active.map((s) => [s.replyIds.at(-1)!]),
+            steer,
+            readoutLayers: readout,
+          });
+        } catch (error) {
+          for (const s of active) s.reject(error);
+          active = [];
+          replace(undefined);
+          continue;
+        }
+        active.forEach((s, b) => {
+          s.logits = out.logits.slice(b * V, (b + 1) * V);
           if (s.stopReason) s.lastFed = true;
           for (const r of s.readings) r.reply.push(out.residuals.get(r.layer)!.slice(b * H, (b + 1) * H));
         });
       }
+    } catch (error) {
+      for (const s of active) s.reject(error);
     } finally {
-      cache.dispose();
+      replace(undefined);
+      this.running = false;
+      if (this.queue.length) setImmediate(() => void this.decodeLoop());
     }
-    const durationMs = performance.now() - started;
-    return seqs.map((s) => this.result(s, durationMs));
   }
 
   /** Decodes the reply so far, streams whole characters, and applies the stopping criteria. */

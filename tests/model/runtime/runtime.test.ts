@@ -109,6 +109,37 @@ describe('ModelRuntime', () => {
       expect((await rt.generateBatch([r]))[0]!.tokenIds).toEqual(together[i]!.tokenIds);
   });
 
+  it('a request made mid-reply joins the batch, leaves it when done, and equals its reply alone', async () => {
+    const long = { prompt: 'a long one', maxTokens: 40, temperature: 0.9, seed: 4 };
+    const short = { prompt: 'short', maxTokens: 3, temperature: 0.9, seed: 9 };
+    const order: string[] = [];
+    let tokensSoFar = 0;
+    let joined: Promise<unknown> | undefined;
+    const longDone = rt
+      .generate({
+        ...long,
+        onToken: (_t, _id) => {
+          joined ??= rt.generate(short).then((r) => {
+            order.push(`short after ${tokensSoFar} long tokens`);
+            return r;
+          });
+          tokensSoFar++;
+        },
+      })
+      .then((r) => {
+        order.push('long');
+        return r;
+      });
+    const longResult = await longDone;
+    const shortResult = (await joined) as Awaited<ReturnType<typeof rt.generate>>;
+    expect(longResult.tokenIds.length).toBe(40);
+    // The short reply ended while the long one was still being decoded, not after it.
+    expect(order[0]).toMatch(/^short after \d+ long tokens$/);
+    expect(Number(order[0]!.split(' ')[2])).toBeLessThan(40);
+    expect((await rt.generate(long)).tokenIds).toEqual(longResult.tokenIds);
+    expect((await rt.generate(short)).tokenIds).toEqual(shortResult.tokenIds);
+  });
+
   it('counts the tokens of a conversation with its chat template', () => {
     expect(rt.countChatTokens([{ role: 'user', content: 'ab' }])).toBe('<user>ab<assistant>'.length);
     expect(rt.contextLength).toBe(config.contextLength);
