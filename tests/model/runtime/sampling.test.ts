@@ -30,6 +30,39 @@ describe('logits processors', () => {
   });
 });
 
+/** The nucleus by sorting the whole vocabulary: the definition the fast path must equal. */
+function nucleusBySort(logits: Float32Array, p: number): Set<number> {
+  const probs = softmax(logits);
+  const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]! || a - b);
+  const kept = new Set<number>();
+  let mass = 0;
+  for (const i of order) {
+    kept.add(i);
+    mass += probs[i]!;
+    if (mass >= p) break;
+  }
+  return kept;
+}
+
+describe('top-p on a vocabulary-sized distribution', () => {
+  it('keeps exactly the nucleus a full sort gives, flat or peaked', () => {
+    const rng = new Rng(3);
+    for (const [spread, p] of [
+      [0.5, 0.95],
+      [4, 0.95],
+      [12, 0.9],
+      [0.01, 0.99],
+    ] as const) {
+      const logits = Float32Array.from({ length: 49_152 }, () => spread * (rng.next() * 2 - 1) ** 3 * 10);
+      const work = Float32Array.from(logits);
+      new TopPProcessor(p).process(work);
+      const kept = new Set([...work.keys()].filter((i) => work[i]! > Number.NEGATIVE_INFINITY));
+      expect(kept).toEqual(nucleusBySort(logits, p));
+      for (const i of kept) expect(work[i]).toBe(logits[i]);
+    }
+  });
+});
+
 describe('Sampler', () => {
   it('is greedy at temperature 0 and follows the distribution otherwise', () => {
     const logits = Float32Array.from([0.7, 0.2, 0.1].map(Math.log));
