@@ -12,8 +12,6 @@ export const PREFILL_CHUNK = 512;
 export interface StepInput {
   /** New tokens per sequence. Prefill: every sequence's prompt (cache empty). Decode: one token each. */
   tokens: number[][];
-  /** Sequences whose step is a placeholder (finished): their cache length does not advance. */
-  frozen?: boolean[];
   /** [batch, steerLayers, hidden] added after the graph's steer layers; omitted = zeros. */
   steer?: Float32Array;
   /** Positions (within this step's tokens) whose logits are wanted, per sequence; default the last. */
@@ -70,7 +68,7 @@ export class DecoderSession {
 
   /**
    * One forward pass: tokens[b] follow sequence b's cached tokens (right-padded to the longest), and
-   * their keys and values are appended to the cache unless the sequence is frozen.
+   * their keys and values are appended to the cache.
    */
   async step(cache: KvCache, input: StepInput, past: KvCache = cache): Promise<StepOutput> {
     const c = this.config;
@@ -80,7 +78,7 @@ export class DecoderSession {
     const ids = new BigInt64Array(B * S);
     const positionIds = new BigInt64Array(B * S);
     const mask = new Float32Array(B * S * (T + S)).fill(-1e9);
-    const counts = input.tokens.map((t, b) => (input.frozen?.[b] ? 0 : t.length));
+    const counts = input.tokens.map((t) => t.length);
     for (let b = 0; b < B; b++) {
       const toks = input.tokens[b]!;
       const len = cache.lengths[b]!;
