@@ -184,8 +184,8 @@ export class ModelRuntime {
   /** A cache holding the kept rows of `old` (by their old index) and then the joining caches. */
   private regroup(old: KvCache | undefined, kept: number[], joining: KvCache[], need: number[]): KvCache {
     const cache = this.session.newCache(kept.length + joining.length, Math.max(...need));
-    kept.forEach((from, row) => cache.setRow(row, old!, from));
-    joining.forEach((src, i) => cache.setRow(kept.length + i, src));
+    for (const [row, from] of kept.entries()) cache.setRow(row, old!, from);
+    for (const [i, src] of joining.entries()) cache.setRow(kept.length + i, src);
     return cache;
   }
 
@@ -234,7 +234,7 @@ export class ModelRuntime {
         const done = active.map((s) => s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed));
         if (done.some(Boolean)) {
           const now = performance.now();
-          active.forEach((s, i) => done[i] && s.resolve(this.result(s, now - s.started)));
+          for (const [i, s] of active.entries()) if (done[i]) s.resolve(this.result(s, now - s.started));
           const kept = active.flatMap((_, i) => (done[i] ? [] : [i]));
           replace(
             kept.length
@@ -251,7 +251,7 @@ export class ModelRuntime {
         if (!active.length || !cache) continue;
 
         const steer = new Float32Array(active.length * active[0]!.steer.length);
-        active.forEach((s, b) => steer.set(s.steer, b * s.steer.length));
+        for (const [b, s] of active.entries()) steer.set(s.steer, b * s.steer.length);
         const readout = this.readoutLayers(active.map((s) => s.req));
         let out: Awaited<ReturnType<DecoderSession['step']>>;
         try {
