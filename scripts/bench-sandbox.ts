@@ -4,7 +4,9 @@
  *   per exec:  sandbox.exec(['true']) in a live sandbox, versus `docker exec CONTAINER true`
  * Prints medians and ratios. Targets: per-exec overhead <= 50 ms median; lifecycle <= 1.5x docker run --rm.
  */
+
 import { performance } from 'node:perf_hooks';
+import { median } from '../analysis/index.ts';
 import { runProcess } from '../harness/proc.ts';
 import {
   createSandbox,
@@ -16,12 +18,6 @@ import {
 } from '../sandboxes/index.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const started = performance.now();

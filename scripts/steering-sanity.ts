@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mcnemarExact } from '../analysis/index.ts';
+import { mcnemarExact, mean } from '../analysis/index.ts';
 import { loadConfig } from '../harness/config/index.ts';
 import { bindModel } from '../harness/experiment/agent-model.ts';
 import { cacheRoot, resolveModelPath } from '../harness/model/fetch.ts';
@@ -40,8 +40,6 @@ export interface PairedComparison {
   /** Exact two-sided sign test over the untied pairs. */
   signP: number;
 }
-
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** Arm a against arm b, paired by index. */
 export function comparePaired(

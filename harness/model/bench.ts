@@ -2,6 +2,7 @@
  * Speed of the local model against node-llama-cpp on the same GGUF file, thread count and context:
  * prefill tokens/s, decode tokens/s at several batch sizes, peak RSS. Medians over repeated steps.
  */
+import { median } from '../../analysis/index.ts';
 import { PrerequisiteError } from '../errors.ts';
 import type { DecoderSession } from './session.ts';
 
@@ -27,12 +28,6 @@ export interface BenchResult {
   memory?: { batch: number; context: number; kvCacheMb: number };
   peer?: { prefillTokensPerS: number; decodeTokensPerS: number };
   peerError?: string;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function prompt(sample: number[], length: number, shift: number): number[] {

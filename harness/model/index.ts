@@ -5,7 +5,7 @@
 export * from './gguf/index.ts';
 export * from './tokenizer/index.ts';
 export * from './graph/index.ts';
-export { type BenchOptions, type BenchResult, benchSession, median } from './bench.ts';
+export { type BenchOptions, type BenchResult, benchSession } from './bench.ts';
 export {
   cacheRoot,
   DEFAULT_MODEL,

@@ -5,6 +5,7 @@
  * process in shuffled order (state carried across tests shows up as a difference), and the held-out tests.
  */
 import type { Sandbox, SandboxLimits, SandboxSpec } from '../../sandboxes/types.ts';
+import { seededUniform } from '../random.ts';
 import { isSolutionPath, protectedPaths } from './paths.ts';
 import { mergeRuns, runTests } from './runner.ts';
 import { initSyntax } from './syntax.ts';
@@ -30,16 +31,9 @@ function canProtect(sandbox: Sandbox): sandbox is Sandbox & ProtectedWriter {
   return typeof (sandbox as Partial<ProtectedWriter>).writeProtectedFiles === 'function';
 }
 
-/** A small seeded generator (mulberry32): shuffles must repeat for the same seed. */
+/** The same order for the same seed, so a rescoring repeats. */
 function shuffled<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededUniform(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
