@@ -81,7 +81,7 @@ export const ProbesConfigSchema = z
       .nonnegative()
       .nullable()
       .default(null)
-      .describe('probe layer; null = half the depth'),
+      .describe("probe layer; null = validation's recommendation, else two thirds of the depth"),
     vectors: z
       .string()
       .min(1)

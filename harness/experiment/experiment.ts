@@ -3,22 +3,15 @@
  * probe vectors once; run every episode (bounded concurrency, model turns batched across episodes);
  * persist as it goes; summarise. A resumed run is rebuilt from the config stored with it.
  */
-import { existsSync } from 'node:fs';
 import { summarise, type ConditionSummary } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
-import { InputError, PrerequisiteError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import type { Condition, EpisodeRecord } from '../log/index.ts';
 import { cacheRoot, resolveModelPath } from '../model/fetch.ts';
 import { LocalModel } from '../model/local-model.ts';
-import {
-  defaultVectorsPath,
-  type EmotionVectors,
-  loadVectors,
-  recommendedLayer,
-  resolveEmotion,
-} from '../probes/index.ts';
+import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import type { ScoringDeps } from '../scoring/index.ts';
-import { parseConditions, resolveSteering } from '../steering/index.ts';
+import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
 import { createSandbox, IMAGES } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
@@ -55,17 +48,6 @@ export async function resolveExperiment(config: HarnessConfig) {
   return { conditions, emotions, tasks, plan };
 }
 
-function vectorsFor(config: HarnessConfig, modelSha256: string): { vectors: EmotionVectors; path: string } {
-  const path = config.probes.vectors ?? defaultVectorsPath(cacheRoot(), modelSha256);
-  if (!existsSync(path)) {
-    throw new PrerequisiteError(
-      `no emotion vectors for this model (sha256 ${modelSha256.slice(0, 12)}...) at ${path}`,
-      'run `bin/harness probes build` (setup does this for the default model), or set probes.vectors',
-    );
-  }
-  return { vectors: loadVectors(path, { modelSha256 }), path };
-}
-
 export async function runExperiment(
   config: HarnessConfig,
   options: { resumeRunId?: string; progress?: ProgressSink; log?: (line: string) => void },
@@ -80,7 +62,11 @@ export async function runExperiment(
     onProgress: log,
   });
   try {
-    const { vectors, path: vectorsPath } = vectorsFor(config, model.modelSha256);
+    const { vectors, path: vectorsPath } = vectorsForModel(
+      config.probes.vectors ?? undefined,
+      model.modelSha256,
+      cacheRoot(),
+    );
     // Only now, with every input checked, is anything written.
     const store = options.resumeRunId
       ? (await RunStore.open(config.runs_dir, options.resumeRunId)).store
@@ -97,12 +83,12 @@ export async function runExperiment(
     log(
       `run ${store.runId}: ${tasks.length} tasks x ${conditions.length} condition(s) x ${config.experiment.epochs} epoch(s) = ${plan.length} episodes`,
     );
-    // The layer validation found best for this model; without a report, two thirds of the depth (the paper's choice).
-    const layer =
-      config.probes.layer ?? recommendedLayer(vectorsPath) ?? Math.round((2 * model.layerCount) / 3);
-    const steerLayers = Array.from({ length: config.steering.layers }, (_, i) => layer + i).filter(
-      (l) => l < model.layerCount,
-    );
+    const { layer, blocks: steerLayers } = steeringBlocks({
+      layerCount: model.layerCount,
+      probeLayer: config.probes.layer,
+      count: config.steering.layers,
+      vectorsPath,
+    });
     const readout: ProbeReadout = { vectors, emotions, layer };
     const bound = new Map(
       conditions.map((c) => {

@@ -1,6 +1,6 @@
 /**
- * Raw steering vectors from files, for `model generate --steer FILE=C` until named emotion vectors
- * exist: a JSON array of numbers, or little-endian float32 values (.f32 / .bin).
+ * Raw steering vectors from files, for `model generate --steer FILE=C`: any direction a user brings, beside
+ * the named emotion vectors. A JSON array of numbers, or little-endian float32 values (.f32 / .bin).
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';

@@ -19,7 +19,7 @@ export { cosine, dot, norm, symmetricEigen } from './linalg.ts';
 export type { EmotionReading, TokenReadings } from './readings.ts';
 export { readTokens, readTurn, turnReading } from './readings.ts';
 export { renderValidationReport } from './report.ts';
-export { defaultVectorsPath } from './paths.ts';
+export { defaultVectorsPath, vectorsForModel } from './paths.ts';
 export { pearson, ranks, spearman } from './stats.ts';
 export type { LayerValidation, ValidationResult } from './validate.ts';
 export { defaultHeldOut, validateVectors } from './validate.ts';

@@ -6,3 +6,5 @@ export { meanVectorNorm, resolveSteering } from './resolve.ts';
 export { coefficientFromStrength, strengthFromCoefficient } from './units.ts';
 export type { SentimentScore } from './sentiment.ts';
 export { sentimentScore } from './sentiment.ts';
+export type { SteeringBlocks } from './blocks.ts';
+export { steeringBlocks } from './blocks.ts';

@@ -121,6 +121,26 @@ describe('commands that load the default model refuse bad vectors files (probes.
     expect(r.stderr).toMatch(message);
   });
 
+  it.each(MODEL_CASES)(
+    'model generate --steer with %s exits 2 and prints no reply',
+    async (file, message) => {
+      requireDefaultModel();
+      const r = await harness([
+        '--set',
+        `probes.vectors=${file}`,
+        'model',
+        'generate',
+        '--prompt',
+        'Hi',
+        '--steer',
+        'calm=+1',
+      ]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    },
+  );
+
   it.each(MODEL_CASES)('run --steer with %s exits 2 and writes no run', async (file, message) => {
     requireDefaultModel();
     const runs = path.join(dir, `runs-${path.basename(file)}`);

@@ -1,11 +1,21 @@
 /** `harness model generate`: one reply from the local model, streamed to stdout. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { resolveModelPath } from '../../model/fetch.ts';
-import type { GenerateResult } from '../../model/generation.ts';
+import { cacheRoot, resolveModelPath } from '../../model/fetch.ts';
+import type { GenerateResult, SteerSpec } from '../../model/generation.ts';
 import { LocalModel } from '../../model/local-model.ts';
 import { readSteerFile } from '../../model/steer-file.ts';
 import type { Quantization } from '../../model/types.ts';
+import { defaultVectorsPath, vectorsForModel } from '../../probes/index.ts';
+import {
+  formatCoefficient,
+  parseSteer,
+  resolveSteering,
+  type SteerRequest,
+  steeringBlocks,
+} from '../../steering/index.ts';
+import { loadCommandConfig } from '../context.ts';
 
 export interface ModelGenerateOptions {
   model?: string;
@@ -18,10 +28,74 @@ export interface ModelGenerateOptions {
   topK?: number;
   seed: number;
   stop: string[];
+  /** `NAME=C` (an emotion, or `random`) or `FILE=C` (a raw vector). */
   steer: string[];
+  /** Blocks to steer after; default the run's (see steering/blocks.ts). */
   steerLayers?: number[];
+  /** The emotion vectors file; default the cache's file for the model. */
+  vectorsPath?: string;
+  /** probes.layer and steering.layers of the config, and the random direction's seed. */
+  probeLayer: number | null;
+  steeringLayers: number;
+  randomSeed: number;
   quantization: Quantization;
   threads: number;
+}
+
+type SteerTerm = { file: string; spec: string } | { request: SteerRequest };
+
+/**
+ * A term names a vector file when its name is a path or has a vector file's extension, or is no emotion
+ * but an existing file; otherwise it must be an emotion or `random` (parseSteer says which names exist).
+ */
+function classifyTerm(spec: string): SteerTerm {
+  const name = spec.slice(0, Math.max(0, spec.lastIndexOf('=')));
+  if (/[/\\]|\.(json|f32|bin)$/i.test(name)) return { file: name, spec };
+  try {
+    return { request: parseSteer(spec) };
+  } catch (error) {
+    if (name && existsSync(name)) return { file: name, spec };
+    throw error;
+  }
+}
+
+/** What --steer adds, resolved against the loaded model, and a line per term saying so. */
+async function resolveTerms(
+  terms: SteerTerm[],
+  model: LocalModel,
+  o: ModelGenerateOptions,
+): Promise<{ steer: SteerSpec[]; lines: string[] }> {
+  if (terms.length === 0) return { steer: [], lines: [] };
+  const named = terms.flatMap((t) => ('request' in t ? [t.request] : []));
+  const loaded = named.length ? vectorsForModel(o.vectorsPath, model.modelSha256, cacheRoot()) : undefined;
+  const plan = steeringBlocks({
+    layerCount: model.layerCount,
+    probeLayer: o.probeLayer,
+    count: o.steeringLayers,
+    vectorsPath: loaded?.path ?? defaultVectorsPath(cacheRoot(), model.modelSha256),
+  });
+  const layers = o.steerLayers ?? plan.blocks;
+  const resolved = loaded
+    ? resolveSteering(named, loaded.vectors, { vectorLayer: plan.layer, layers, seed: o.randomSeed })
+    : [];
+  const steer: SteerSpec[] = [];
+  const lines: string[] = [];
+  for (const t of terms) {
+    if ('request' in t) {
+      const r = resolved.shift()!;
+      steer.push({ vector: r.vector, coefficient: r.coefficient, layers });
+      lines.push(
+        `steering ${r.name}=${formatCoefficient(r.coefficient)} (layer ${plan.layer}'s vector) after blocks ${layers.join(', ')}: s = ${r.strength.toFixed(4)} of the mean residual norm`,
+      );
+    } else {
+      const s = await readSteerFile(t.spec, layers, model.hidden);
+      steer.push(s);
+      lines.push(
+        `steering ${t.file} x ${formatCoefficient(s.coefficient)} after blocks ${layers.join(', ')}`,
+      );
+    }
+  }
+  return { steer, lines };
 }
 
 export async function runModelGenerate(
@@ -30,14 +104,15 @@ export async function runModelGenerate(
 ): Promise<GenerateResult> {
   if ((o.prompt === undefined) === (o.chat === undefined))
     throw new InputError('give exactly one of --prompt TEXT and --chat TEXT');
+  const terms = o.steer.map(classifyTerm);
   const model = await LocalModel.load(resolveModelPath(o.model), {
     quantization: o.quantization,
     threads: o.threads,
     onProgress: deps.log,
   });
   try {
-    const layers = o.steerLayers ?? [Math.floor((model.layerCount * 2) / 3)];
-    const steer = await Promise.all(o.steer.map((s) => readSteerFile(s, layers, model.hidden)));
+    const { steer, lines } = await resolveTerms(terms, model, o);
+    for (const line of lines) deps.log(line);
     const messages =
       o.chat === undefined
         ? undefined
@@ -95,24 +170,36 @@ export function registerModelGenerate(model: Command): void {
     .option('--seed <s>', 'sampling seed', number('--seed', true), 0)
     .option('--stop <text>', 'stop sequence (repeatable)', collect, [])
     .option(
-      '--steer <file=c>',
-      'add c x the vector in FILE (JSON array or .f32) to the residual stream (repeatable)',
+      '--steer <name=c>',
+      'add c x an emotion vector (or `random`, or a vector FILE: JSON array or .f32) to the residual stream, as `run --steer` does (repeatable)',
       collect,
       [],
     )
     .option(
       '--steer-layers <list>',
-      'blocks to steer after, e.g. 18,19,20 (default: two thirds of the depth)',
+      "blocks to steer after, e.g. 21,22,23 (default: the run's, from the probe layer on)",
       layerList,
+    )
+    .option(
+      '--vectors <file>',
+      "emotion vectors file (default: probes.vectors, else the cache's file for the model)",
     )
     .option('--quantization <q>', 'q4 (fast) or fp32', 'q4')
     .option('--threads <n>', 'CPU threads', number('--threads', true), 2)
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
       if (opts.quantization !== 'q4' && opts.quantization !== 'fp32')
         throw new InputError(
           `--quantization expects q4 or fp32, received ${JSON.stringify(opts.quantization)}`,
         );
-      const result = await runModelGenerate(opts as ModelGenerateOptions, {
+      const { config } = await loadCommandConfig(command);
+      const options: ModelGenerateOptions = {
+        ...(opts as Omit<ModelGenerateOptions, 'probeLayer' | 'steeringLayers' | 'randomSeed'>),
+        vectorsPath: opts.vectors ?? config.probes.vectors ?? undefined,
+        probeLayer: config.probes.layer,
+        steeringLayers: config.steering.layers,
+        randomSeed: config.experiment.seed,
+      };
+      const result = await runModelGenerate(options, {
         write: (t) => process.stdout.write(t),
         log: (line) => process.stderr.write(`${line}\n`),
       });

@@ -1,22 +1,16 @@
 /** `harness probes export`: the steering `--steer` would apply, as a llama.cpp control-vector GGUF. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, PrerequisiteError } from '../../errors.ts';
+import { InputError } from '../../errors.ts';
 import { cacheRoot, resolveModelPath } from '../../model/fetch.ts';
 import { GgufFile } from '../../model/gguf/index.ts';
-import {
-  controlDirections,
-  defaultVectorsPath,
-  loadVectors,
-  recommendedLayer,
-  writeControlVector,
-} from '../../probes/index.ts';
+import { controlDirections, vectorsForModel, writeControlVector } from '../../probes/index.ts';
 import {
   conditionId,
   formatCoefficient,
   parseSteer,
   type ResolvedSteer,
   resolveSteering,
+  steeringBlocks,
 } from '../../steering/index.ts';
 import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
 
@@ -57,16 +51,14 @@ export async function runProbesExport(o: ProbesExportOptions): Promise<ProbesExp
     .sha256()
     .then((sha) => [sha, String(gguf.get('general.architecture') ?? 'llama')] as const)
     .finally(() => gguf.close());
-  const vectorsPath = o.vectorsPath ?? defaultVectorsPath(cacheRoot(), sha256);
-  if (!o.vectorsPath && !existsSync(vectorsPath))
-    throw new PrerequisiteError(`no vectors at ${vectorsPath}`, 'run `bin/harness probes build`');
-  const vectors = loadVectors(vectorsPath, { modelSha256: sha256 });
+  const { vectors, path: vectorsPath } = vectorsForModel(o.vectorsPath, sha256, cacheRoot());
   const { layerCount, hidden } = vectors.model;
-  const probeLayer = o.probeLayer ?? recommendedLayer(vectorsPath) ?? Math.round((2 * layerCount) / 3);
-  const vectorLayer = o.vectorLayer ?? probeLayer;
-  const first = vectorLayer === 'each' ? probeLayer : vectorLayer;
+  const plan = steeringBlocks({ layerCount, probeLayer: o.probeLayer, count: o.steeringLayers, vectorsPath });
+  const vectorLayer = o.vectorLayer ?? plan.layer;
+  // Each block's own vector still starts at the probe layer; one fixed layer's vector starts at that layer.
+  const first = vectorLayer === 'each' ? plan.layer : vectorLayer;
   const blocks =
-    o.layers ?? Array.from({ length: o.steeringLayers }, (_, i) => first + i).filter((l) => l < layerCount);
+    o.layers ?? steeringBlocks({ layerCount, probeLayer: first, count: o.steeringLayers }).blocks;
   const steer =
     vectorLayer === 'each'
       ? blocks.flatMap((b) => resolveSteering(terms, vectors, { vectorLayer: b, layers: [b], seed: o.seed }))
