@@ -55,7 +55,13 @@ interface Queued {
  * own prefill) and leaves it, resolved, as soon as its reply ends, so concurrent episodes never wait for
  * each other's replies. The batch's KV cache is regrouped (rows copied) whenever a sequence joins or
  * leaves: once per reply, cheap beside decoding it.
+ *
+ * The cache holds the longest sequence plus CACHE_GROWTH free positions, not every reply's whole token
+ * budget, and is regrouped larger when it fills: attention reads the whole cache every step, so its cost
+ * follows the tokens actually there (a copy every CACHE_GROWTH steps costs less than one step's reading).
  */
+export const CACHE_GROWTH = 128;
+
 export class ModelRuntime {
   private queue: Queued[] = [];
   private running = false;
@@ -181,9 +187,17 @@ export class ModelRuntime {
     return { seq, cache: pre.cache };
   }
 
-  /** A cache holding the kept rows of `old` (by their old index) and then the joining caches. */
+  /**
+   * A cache holding the kept rows of `old` (by their old index) and then the joining caches, with room for
+   * CACHE_GROWTH more tokens after the longest, but never more than the sequences can need.
+   */
   private regroup(old: KvCache | undefined, kept: number[], joining: KvCache[], need: number[]): KvCache {
-    const cache = this.session.newCache(kept.length + joining.length, Math.max(...need));
+    const longest = Math.max(
+      ...kept.map((from) => old!.lengths[from]!),
+      ...joining.map((c) => c.lengths[0]!),
+    );
+    const capacity = Math.min(Math.max(...need), longest + CACHE_GROWTH);
+    const cache = this.session.newCache(kept.length + joining.length, capacity);
     for (const [row, from] of kept.entries()) cache.setRow(row, old!, from);
     for (const [i, src] of joining.entries()) cache.setRow(kept.length + i, src);
     return cache;
@@ -249,6 +263,15 @@ export class ModelRuntime {
           active = kept.map((i) => active[i]!);
         }
         if (!active.length || !cache) continue;
+        if (Math.max(...cache.lengths) >= cache.capacity)
+          replace(
+            this.regroup(
+              cache,
+              active.map((_, i) => i),
+              [],
+              active.map((s) => s.need),
+            ),
+          );
 
         const steer = new Float32Array(active.length * active[0]!.steer.length);
         for (const [b, s] of active.entries()) steer.set(s.steer, b * s.steer.length);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../harness/errors.ts';
 import { buildDecoderGraph } from '../../../harness/model/graph/llama.ts';
 import { ReferenceModel } from '../../../harness/model/reference.ts';
-import { ModelRuntime } from '../../../harness/model/runtime.ts';
+import { CACHE_GROWTH, ModelRuntime } from '../../../harness/model/runtime.ts';
 import { DecoderSession } from '../../../harness/model/session.ts';
 import type { BuildOptions, TextCodec } from '../../../harness/model/types.ts';
 import { tinyConfig, tinyWeights } from '../tiny-model.ts';
@@ -20,10 +20,11 @@ const weights = tinyWeights(config, 11);
 const build: BuildOptions = { quantization: 'fp32', steerLayers: [0, 1, 2], readoutLayers: [0, 1, 2] };
 let rt: ModelRuntime;
 let ref: ReferenceModel;
+let session: DecoderSession;
 
 beforeAll(async () => {
   const g = await buildDecoderGraph(weights, build);
-  const session = await DecoderSession.create(Buffer.concat(g.model.chunks), config, build, g.maxPositions);
+  session = await DecoderSession.create(Buffer.concat(g.model.chunks), config, build, g.maxPositions);
   rt = new ModelRuntime(session, codec);
   ref = await ReferenceModel.load(weights);
 });
@@ -91,6 +92,45 @@ describe('ModelRuntime', () => {
       const want = expected.residuals.get(2)![t]!;
       expect(Math.max(...row.map((x, i) => Math.abs(x - want[i]!)))).toBeLessThan(1e-4);
     });
+  });
+
+  it('the cache grows with the replies, and what it holds after growing still matches the reference', async () => {
+    // No end-of-sequence token, so both replies run to their budgets, well past one growth step.
+    const endless = new ModelRuntime(session, { ...codec, eosIds: new Set() });
+    const capacities: number[] = [];
+    const newCache = session.newCache.bind(session);
+    session.newCache = (batch, capacity) => {
+      capacities.push(capacity);
+      return newCache(batch, capacity);
+    };
+    try {
+      const reqs = [
+        { prompt: 'grow', maxTokens: CACHE_GROWTH + 60, temperature: 0, readout: { layers: [2] } },
+        { prompt: 'and me', maxTokens: 20, temperature: 0.8, seed: 1, readout: { layers: [2] } },
+      ];
+      const [long, short] = await Promise.all(reqs.map((r) => endless.generate(r)));
+      expect(long!.tokenIds).toHaveLength(CACHE_GROWTH + 60);
+      expect(short!.tokenIds).toHaveLength(20);
+      // Past the prefills (sized to the prompts, 4 and 6): the batch is first sized to the longer prompt
+      // plus one growth step, not to the long reply's budget (4 + 188 + 1); it grows to that budget later.
+      const batched = capacities.filter((c) => c > 6);
+      expect(batched[0]).toBe(6 + CACHE_GROWTH);
+      expect(batched.length).toBeGreaterThan(2);
+      expect(Math.max(...batched)).toBe(4 + CACHE_GROWTH + 60 + 1);
+      for (const [r, prompt] of [
+        [long!, 'grow'],
+        [short!, 'and me'],
+      ] as const) {
+        const expected = ref.forward([...codec.encode(prompt, false), ...r.tokenIds], { readoutLayers: [2] });
+        const got = [...r.readings![0]!.prompt, ...r.readings![0]!.reply];
+        got.forEach((row, t) => {
+          const want = expected.residuals.get(2)![t]!;
+          expect(Math.max(...row.map((x, i) => Math.abs(x - want[i]!)))).toBeLessThan(1e-4);
+        });
+      }
+    } finally {
+      session.newCache = newCache;
+    }
   });
 
   it('concurrent requests are decoded together and equal each decoded alone', async () => {
