@@ -58,6 +58,8 @@ export async function runExperiment(
 
   const model = await LocalModel.load(modelPath, {
     threads: config.model.threads,
+    // Sandboxes run tests on the same cores between model turns: sleeping threads leave them room.
+    spin: false,
     maxBatch: config.experiment.concurrency,
     onProgress: log,
   });

@@ -18,6 +18,8 @@ export interface LoadOptions {
   /** Blocks whose residuals can be read; default all. */
   readoutLayers?: number[];
   threads?: number;
+  /** Spinning worker threads: faster when nothing else needs the cores (see DecoderSession.create). */
+  spin?: boolean;
   /** Root of the harness cache; graphs go to <root>/graphs. */
   cacheRoot?: string;
   /** Sequences decoded together when generate() calls overlap. */
@@ -65,6 +67,7 @@ export class LocalModel extends ModelRuntime {
         build,
         graphMaxPositions(c),
         options.threads ?? 2,
+        options.spin ?? false,
       );
       const identity: ModelIdentity = {
         file: basename(path),

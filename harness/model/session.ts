@@ -42,15 +42,20 @@ export class DecoderSession {
     build: BuildOptions,
     maxPositions: number,
     threads = 2,
+    /**
+     * Let idle worker threads spin rather than sleep between operators. Waking a sleeping thread costs
+     * about 2.7 of the 15 ms of a one-sequence decode step (12.4 ms spinning, on 2 cores), but spinning
+     * threads starve whatever shares the cores: with sandboxes running beside it a step took 50 ms
+     * spinning and 17 ms not. So it is for commands that have the machine to themselves.
+     */
+    spin = false,
   ): Promise<DecoderSession> {
     const options: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      // Spinning worker threads starve each other when the cores are shared (sandboxes, other
-      // sessions): on this 2-core machine under load a decode step took 50 ms spinning, 17 ms not.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } },
     };
     const session =
       typeof model === 'string'

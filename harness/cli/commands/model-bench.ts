@@ -22,6 +22,8 @@ export async function runModelBench(o: ModelBenchOptions, log: (line: string) =>
   const model = await LocalModel.load(path, {
     quantization: o.quantization,
     threads: o.threads,
+    // node-llama-cpp's threads spin too: both measured with the machine to themselves.
+    spin: true,
     onProgress: log,
   });
   try {

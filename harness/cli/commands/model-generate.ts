@@ -108,6 +108,7 @@ export async function runModelGenerate(
   const model = await LocalModel.load(resolveModelPath(o.model), {
     quantization: o.quantization,
     threads: o.threads,
+    spin: true,
     onProgress: deps.log,
   });
   try {

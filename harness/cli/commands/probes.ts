@@ -23,6 +23,8 @@ import { registerProbesExport } from './probes-export.ts';
 async function loadModel(source: string, threads: number): Promise<LocalModel> {
   return LocalModel.load(resolveModelPath(source), {
     threads,
+    // Probe commands have the machine to themselves (setup runs its steps one after another).
+    spin: true,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
 }
