@@ -82,6 +82,18 @@ export async function imageStatus(): Promise<ImageStatus[]> {
   return statuses;
 }
 
+/**
+ * Fails before any work starts, saying what to do, when the engine is down or an image is not built: a
+ * run would otherwise record every episode as an error.
+ */
+export async function requireImages(names: readonly ImageName[]): Promise<void> {
+  for (const name of new Set(names)) {
+    const tag = await imageTag(name);
+    if (!(await imageExists(tag)))
+      throw new PrerequisiteError(`the sandbox image ${tag} is not built`, 'run `bin/harness setup`');
+  }
+}
+
 /** Builds every missing image in order. Returns what was built and what was already there. */
 export async function ensureImages(log: (line: string) => void = () => {}): Promise<ImageStatus[]> {
   const results: ImageStatus[] = [];

@@ -1,6 +1,14 @@
 export type * from './types.ts';
 export { createSandbox, DockerSandbox } from './container.ts';
-export { ensureImages, imageStatus, imageTag, resolveImage, debianMirror, IMAGES } from './images.ts';
+export {
+  ensureImages,
+  imageStatus,
+  imageTag,
+  requireImages,
+  resolveImage,
+  debianMirror,
+  IMAGES,
+} from './images.ts';
 export type { ImageName, ImageStatus } from './images.ts';
 export { DEFAULT_LIMITS, WORKDIR, SANDBOX_USER } from './limits.ts';
 export { pruneSandboxes } from './prune.ts';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,17 @@ describe('usage errors exit 2 and say what was expected', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('no Docker engine answers at unix:///nonexistent.sock');
     expect(result.stderr).toContain('fix:');
+  });
+
+  it('run without a Docker engine exits 2 before the model loads and writes no run', async () => {
+    const runs = join(await mkdtemp(join(tmpdir(), 'no-engine-')), 'runs');
+    const result = await harness(['--set', `runs_dir=${runs}`, 'run', '--limit', '1'], {
+      env: { DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('no Docker engine answers at unix:///nonexistent.sock');
+    expect(result.stderr).not.toContain('preparing the ONNX graph');
+    expect(existsSync(runs)).toBe(false);
   });
 });
 
