@@ -63,6 +63,8 @@ export async function runExperiment(
     // Sandboxes run tests on the same cores between model turns: sleeping threads leave them room.
     spin: false,
     maxBatch: config.experiment.concurrency,
+    // Each episode in flight resends its conversation every attempt: keep its last one (and one spare).
+    prefixEntries: config.experiment.concurrency + 1,
     onProgress: log,
   });
   try {

@@ -24,6 +24,8 @@ export interface LoadOptions {
   cacheRoot?: string;
   /** Sequences decoded together when generate() calls overlap. */
   maxBatch?: number;
+  /** Finished sequences kept so a later prompt starting with one is not prefilled again; default 0. */
+  prefixEntries?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -44,8 +46,9 @@ export class LocalModel extends ModelRuntime {
     private readonly opened: OpenedModel,
     readonly identity: ModelIdentity,
     maxBatch: number,
+    prefixEntries: number,
   ) {
-    super(session, opened.codec, maxBatch);
+    super(session, opened.codec, maxBatch, prefixEntries);
   }
 
   static async load(path: string, options: LoadOptions = {}): Promise<LocalModel> {
@@ -78,7 +81,7 @@ export class LocalModel extends ModelRuntime {
         fileQuantization: opened.fileQuantization,
         graphQuantization: build.quantization,
       };
-      return new LocalModel(session, opened, identity, options.maxBatch ?? 8);
+      return new LocalModel(session, opened, identity, options.maxBatch ?? 8, options.prefixEntries ?? 0);
     } catch (error) {
       await opened.close();
       throw error;

@@ -14,7 +14,8 @@ import {
   StopSequenceCriterion,
 } from './generation.ts';
 import { Sampler } from './sampling.ts';
-import type { KvCache } from './kv-cache.ts';
+import { KvCache } from './kv-cache.ts';
+import { type PrefixEntry, PrefixStore, steerKey } from './prefix-store.ts';
 import type { DecoderSession } from './session.ts';
 import type { TextCodec } from './types.ts';
 
@@ -33,6 +34,10 @@ interface Sequence {
   readings: LayerReadings[];
   /** [steerLayers * hidden]: what this sequence adds after each steered block. */
   steer: Float32Array;
+  /** Identifies `steer` for prefix reuse ('' when no prefixes are kept). */
+  steerKey: string;
+  /** The kept prefix the prompt started from. */
+  reused?: PrefixEntry;
   /** Positions its cache row must hold: prompt, reply, and one more step for the last readout. */
   need: number;
   /** Logits for its next token, [vocab]. */
@@ -65,13 +70,20 @@ export const CACHE_GROWTH = 128;
 export class ModelRuntime {
   private queue: Queued[] = [];
   private running = false;
+  private readonly prefixes: PrefixStore | undefined;
+  /** Prompt tokens taken from kept prefixes, and prompt tokens run through the model. */
+  readonly promptStats = { reused: 0, prefilled: 0 };
 
   constructor(
     readonly session: DecoderSession,
     readonly codec: TextCodec,
     /** Most sequences decoded together. */
     readonly maxBatch = 8,
-  ) {}
+    /** Finished sequences kept for a later prompt that starts with them (see prefix-store.ts); 0 = none. */
+    prefixEntries = 0,
+  ) {
+    this.prefixes = prefixEntries > 0 ? new PrefixStore(prefixEntries) : undefined;
+  }
 
   /** Generates one reply, decoded together with whatever else is being generated. */
   generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -151,7 +163,19 @@ export class ModelRuntime {
     const H = this.session.config.embeddingLength;
     const { req, promptIds } = q;
     const layers = this.readoutLayers([req]);
-    const pre = await this.session.prefill(promptIds, { steer: q.steer, readoutLayers: layers });
+    const key = this.prefixes ? steerKey(q.steer) : '';
+    const hit = this.prefixes?.find(promptIds, key, layers);
+    const from = hit && KvCache.prefix(hit.entry.cache, hit.length);
+    const pre = await this.session
+      .prefill(promptIds, { steer: q.steer, readoutLayers: layers, from })
+      .finally(() => from?.dispose());
+    if (hit)
+      for (const l of layers) {
+        const rows = hit.entry.residuals.get(l)!;
+        for (let t = 0; t < hit.length; t++) pre.residuals.get(l)!.set(rows[t]!, t * H);
+      }
+    this.promptStats.reused += hit?.length ?? 0;
+    this.promptStats.prefilled += promptIds.length - (hit?.length ?? 0);
     const stopper = new StopSequenceCriterion(req.stop ?? []);
     const room = this.session.maxPositions - promptIds.length - 1;
     const seq: Sequence = {
@@ -178,6 +202,8 @@ export class ModelRuntime {
         return { layer, prompt, reply: [] };
       }),
       steer: q.steer,
+      steerKey: key,
+      reused: hit?.entry,
       need: Math.min(promptIds.length + req.maxTokens + 1, this.session.maxPositions),
       logits: pre.logits,
       started,
@@ -248,7 +274,11 @@ export class ModelRuntime {
         const done = active.map((s) => s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed));
         if (done.some(Boolean)) {
           const now = performance.now();
-          for (const [i, s] of active.entries()) if (done[i]) s.resolve(this.result(s, now - s.started));
+          for (const [i, s] of active.entries()) {
+            if (!done[i]) continue;
+            this.keepPrefix(s, cache!, i);
+            s.resolve(this.result(s, now - s.started));
+          }
           const kept = active.flatMap((_, i) => (done[i] ? [] : [i]));
           replace(
             kept.length
@@ -302,6 +332,23 @@ export class ModelRuntime {
       this.running = false;
       if (this.queue.length) setImmediate(() => void this.decodeLoop());
     }
+  }
+
+  /** Keeps what a finished sequence has run (prompt and fed reply tokens) for a later prompt. */
+  private keepPrefix(s: Sequence, cache: KvCache, row: number): void {
+    if (!this.prefixes) return;
+    const n = cache.lengths[row]!;
+    const kept = this.session.newCache(1, n);
+    kept.setRow(0, cache, row);
+    this.prefixes.put(
+      {
+        tokens: [...s.promptIds, ...s.replyIds].slice(0, n),
+        steerKey: s.steerKey,
+        cache: kept,
+        residuals: new Map(s.readings.map((r) => [r.layer, [...r.prompt, ...r.reply].slice(0, n)])),
+      },
+      s.reused,
+    );
   }
 
   /** Decodes the reply so far, streams whole characters, and applies the stopping criteria. */
@@ -395,6 +442,7 @@ export class ModelRuntime {
   }
 
   async dispose(): Promise<void> {
+    this.prefixes?.dispose();
     await this.session.dispose();
   }
 }

@@ -158,19 +158,30 @@ export class DecoderSession {
       chunk?: number;
       /** Room in the returned cache (default: the prompt alone). */
       capacity?: number;
+      /**
+       * A single-sequence cache already holding the first tokens (computed with the same steering): only
+       * the rest are run, and their residual rows alone are filled. Logit positions must lie in the rest.
+       */
+      from?: KvCache;
     } = {},
   ): Promise<{ cache: KvCache; logits: Float32Array; residuals: Map<number, Float32Array> }> {
     const V = this.config.vocabSize;
     const H = this.config.embeddingLength;
     const chunk = opts.chunk ?? PREFILL_CHUNK;
     const wanted = opts.logitPositions ?? [tokens.length - 1];
+    const first = opts.from?.lengths[0] ?? 0;
+    if (first >= tokens.length || wanted.some((p) => p < first))
+      throw new RangeError(
+        `a prefill from ${first} cached tokens needs new tokens and logit positions after them`,
+      );
     const cache = this.newCache(1, opts.capacity ?? tokens.length);
+    if (opts.from) cache.setRow(0, opts.from);
     const logits = new Float32Array(wanted.length * V);
     const residuals = new Map(
       (opts.readoutLayers ?? []).map((l) => [l, new Float32Array(tokens.length * H)]),
     );
     try {
-      for (let start = 0; start < tokens.length; start += chunk) {
+      for (let start = first; start < tokens.length; start += chunk) {
         const piece = tokens.slice(start, start + chunk);
         const here = wanted.flatMap((p, i) =>
           p >= start && p < start + piece.length ? [[p - start, i]] : [],

@@ -133,6 +133,36 @@ describe('ModelRuntime', () => {
     }
   });
 
+  it('a prompt that starts with a kept prompt and reply prefills only the rest, and equals a fresh run', async () => {
+    const keeping = new ModelRuntime(session, codec, 8, 2);
+    const first = 'Tell me a story about a cat';
+    const a = await keeping.generate({ prompt: first, maxTokens: 12, temperature: 0, readout: { layers: [2] } });
+    expect(a.text.length).toBeGreaterThan(5);
+    const follow = `${first}${a.text}! And now one about a dog`;
+    const before = { ...keeping.promptStats };
+    const req = { prompt: follow, maxTokens: 10, temperature: 0, readout: { layers: [2] } };
+    const b = await keeping.generate(req);
+    const reused = keeping.promptStats.reused - before.reused;
+    expect(reused).toBeGreaterThanOrEqual(first.length + a.text.length);
+    expect(keeping.promptStats.prefilled - before.prefilled).toBe(follow.length - reused);
+
+    const fresh = await rt.generate(req);
+    expect(b.tokenIds).toEqual(fresh.tokenIds);
+    const expected = ref.forward([...codec.encode(follow, false), ...b.tokenIds], { readoutLayers: [2] });
+    const got = [...b.readings![0]!.prompt, ...b.readings![0]!.reply];
+    expect(got).toHaveLength(follow.length + b.tokenIds.length);
+    got.forEach((row, t) => {
+      const want = expected.residuals.get(2)![t]!;
+      expect(Math.max(...row.map((x, i) => Math.abs(x - want[i]!)))).toBeLessThan(1e-4);
+    });
+
+    // Steering changes every later key and value: another steering reuses nothing.
+    const steer = [{ vector: new Float32Array(64).fill(0.3), coefficient: 1, layers: [1] }];
+    const mid = keeping.promptStats.reused;
+    await keeping.generate({ ...req, steer });
+    expect(keeping.promptStats.reused).toBe(mid);
+  });
+
   it('concurrent requests are decoded together and equal each decoded alone', async () => {
     const reqs = [
       { prompt: 'one', maxTokens: 8, temperature: 0.7, seed: 1 },
