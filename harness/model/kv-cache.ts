@@ -71,13 +71,16 @@ export class KvCache {
     }
   }
 
-  /** Copies row `srcRow` of `src` (default its only row) into row `row` (up to this cache's capacity). */
-  setRow(row: number, src: KvCache, srcRow = 0): void {
+  /**
+   * Copies the first `length` tokens (default all) of row `srcRow` of `src` (default its only row) into
+   * row `row`, up to this cache's capacity.
+   */
+  setRow(row: number, src: KvCache, srcRow = 0, length = src.lengths[srcRow]!): void {
     const K = this.config.headCountKv;
     const D = this.config.headDim;
     const T = this.capacity;
     const S = src.capacity;
-    const n = Math.min(src.lengths[srcRow]!, T);
+    const n = Math.min(length, src.lengths[srcRow]!, T);
     for (let l = 0; l < this.config.blockCount; l++) {
       const srcK = src.keys[l]!.data as Elements;
       const srcV = src.values[l]!.data as Elements;

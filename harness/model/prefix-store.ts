@@ -1,8 +1,8 @@
 /**
  * Finished sequences kept for their prefixes. An agent's next turn resends the whole conversation: the last
  * prompt, the reply and some feedback. Its keys and values up to where the token ids first differ are
- * already known, so only the rest is prefilled (in the default experiment, attempt 3's 1,835-token prompt
- * shares about 1,540 tokens with attempt 2's). An entry is reused only under the same steering (steering
+ * already known, so only the rest is prefilled (in the default experiment, attempt 3's prompt of about
+ * 1,800 tokens begins with attempt 2's prompt and reply, about 1,600). An entry is reused only under the same steering (steering
  * changes every later key and value) and when it holds every residual layer the new request reads.
  *
  * The reused positions were computed as they were first run (reply tokens one at a time), so the numbers

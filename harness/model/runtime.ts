@@ -14,7 +14,7 @@ import {
   StopSequenceCriterion,
 } from './generation.ts';
 import { Sampler } from './sampling.ts';
-import { KvCache } from './kv-cache.ts';
+import type { KvCache } from './kv-cache.ts';
 import { type PrefixEntry, PrefixStore, steerKey } from './prefix-store.ts';
 import type { DecoderSession } from './session.ts';
 import type { TextCodec } from './types.ts';
@@ -165,10 +165,8 @@ export class ModelRuntime {
     const layers = this.readoutLayers([req]);
     const key = this.prefixes ? steerKey(q.steer) : '';
     const hit = this.prefixes?.find(promptIds, key, layers);
-    const from = hit && KvCache.prefix(hit.entry.cache, hit.length);
-    const pre = await this.session
-      .prefill(promptIds, { steer: q.steer, readoutLayers: layers, from })
-      .finally(() => from?.dispose());
+    const from = hit && { cache: hit.entry.cache, length: hit.length };
+    const pre = await this.session.prefill(promptIds, { steer: q.steer, readoutLayers: layers, from });
     if (hit)
       for (const l of layers) {
         const rows = hit.entry.residuals.get(l)!;

@@ -159,23 +159,24 @@ export class DecoderSession {
       /** Room in the returned cache (default: the prompt alone). */
       capacity?: number;
       /**
-       * A single-sequence cache already holding the first tokens (computed with the same steering): only
-       * the rest are run, and their residual rows alone are filled. Logit positions must lie in the rest.
+       * A single-sequence cache whose first `length` tokens are these tokens' (computed with the same
+       * steering): they are copied once, only the rest are run, and only the rest's residual rows are
+       * filled. Logit positions must lie in the rest.
        */
-      from?: KvCache;
+      from?: { cache: KvCache; length: number };
     } = {},
   ): Promise<{ cache: KvCache; logits: Float32Array; residuals: Map<number, Float32Array> }> {
     const V = this.config.vocabSize;
     const H = this.config.embeddingLength;
     const chunk = opts.chunk ?? PREFILL_CHUNK;
     const wanted = opts.logitPositions ?? [tokens.length - 1];
-    const first = opts.from?.lengths[0] ?? 0;
+    const first = opts.from?.length ?? 0;
     if (first >= tokens.length || wanted.some((p) => p < first))
       throw new RangeError(
         `a prefill from ${first} cached tokens needs new tokens and logit positions after them`,
       );
     const cache = this.newCache(1, opts.capacity ?? tokens.length);
-    if (opts.from) cache.setRow(0, opts.from);
+    if (opts.from) cache.setRow(0, opts.from.cache, 0, first);
     const logits = new Float32Array(wanted.length * V);
     const residuals = new Map(
       (opts.readoutLayers ?? []).map((l) => [l, new Float32Array(tokens.length * H)]),
