@@ -36,3 +36,12 @@ export function describeValue(value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
+
+/** A sampling parameter outside its range (temperature, top-p, top-k, seed). Exit 2. */
+export class SamplingParamsError extends InputError {}
+
+/**
+ * A decoding step whose logits hold no finite value, so no token can be chosen: the model's numbers broke
+ * (typically a steering strength far outside what the residual stream tolerates). Exit 1.
+ */
+export class NonFiniteLogitsError extends HarnessError {}

@@ -2,7 +2,7 @@
  * The locally hosted model: a decoder session plus a tokenizer, generating for one request or a batch
  * decoded together. Steering and readout are values in the request; the graph is the same for all.
  */
-import { InputError } from '../errors.ts';
+import { InputError, NonFiniteLogitsError } from '../errors.ts';
 import {
   EosCriterion,
   type GenerateRequest,
@@ -29,6 +29,8 @@ interface Sequence {
   stopper: StopSequenceCriterion;
   emitted: string;
   stopReason?: StopReason;
+  /** Why the sequence cannot go on (a step with no finite logit); it leaves the batch rejected. */
+  failure?: Error;
   /** The final token has gone through the model (needed for its readout). */
   lastFed: boolean;
   readings: LayerReadings[];
@@ -50,6 +52,7 @@ interface Sequence {
 interface Queued {
   req: GenerateRequest;
   promptIds: number[];
+  sampler: Sampler;
   steer: Float32Array;
   resolve: (r: GenerateResult) => void;
   reject: (e: unknown) => void;
@@ -91,7 +94,17 @@ export class ModelRuntime {
     try {
       // Bad input is rejected at the call, not inside someone else's batch.
       this.readoutLayers([req]);
-      queued = { req, promptIds: this.promptIds(req), steer: this.steerRows(req) };
+      queued = {
+        req,
+        promptIds: this.promptIds(req),
+        sampler: new Sampler({
+          temperature: req.temperature ?? 0,
+          topP: req.topP,
+          topK: req.topK,
+          seed: req.seed ?? 0,
+        }),
+        steer: this.steerRows(req),
+      };
     } catch (error) {
       return Promise.reject(error);
     }
@@ -180,12 +193,7 @@ export class ModelRuntime {
       req,
       promptIds,
       replyIds: [],
-      sampler: new Sampler({
-        temperature: req.temperature ?? 0,
-        topP: req.topP,
-        topK: req.topK,
-        seed: req.seed ?? 0,
-      }),
+      sampler: q.sampler,
       criteria: [
         new EosCriterion(this.codec.eosIds),
         stopper,
@@ -265,15 +273,28 @@ export class ModelRuntime {
 
         for (const s of active) {
           if (s.stopReason) continue;
-          const token = s.sampler.next(s.logits);
+          let token: number;
+          try {
+            token = s.sampler.next(s.logits);
+          } catch (error) {
+            s.failure = this.explainFailure(s, error);
+            continue;
+          }
           s.replyIds.push(token);
           this.emit(s, token);
         }
-        const done = active.map((s) => s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed));
+        const done = active.map(
+          (s) =>
+            s.failure !== undefined || (s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed)),
+        );
         if (done.some(Boolean)) {
           const now = performance.now();
           for (const [i, s] of active.entries()) {
             if (!done[i]) continue;
+            if (s.failure) {
+              s.reject(s.failure);
+              continue;
+            }
             this.keepPrefix(s, cache!, i);
             s.resolve(this.result(s, now - s.started));
           }
@@ -330,6 +351,25 @@ export class ModelRuntime {
       this.running = false;
       if (this.queue.length) setImmediate(() => void this.decodeLoop());
     }
+  }
+
+  /** The sampler's error with where it happened and what the request added to the residual stream. */
+  private explainFailure(s: Sequence, error: unknown): Error {
+    if (!(error instanceof NonFiniteLogitsError))
+      return error instanceof Error ? error : new Error(String(error));
+    let norm = 0;
+    for (const { vector, coefficient } of s.req.steer ?? []) {
+      let sq = 0;
+      for (const x of vector) sq += x * x;
+      norm = Math.max(norm, Math.abs(coefficient) * Math.sqrt(sq));
+    }
+    const cause =
+      norm > 0
+        ? `the request adds a steering vector of norm ${norm.toPrecision(3)} to the residual stream; a strength this large breaks the model's arithmetic, so lower it`
+        : 'the request is unsteered, so the model itself overflowed';
+    return new NonFiniteLogitsError(`reply token ${s.replyIds.length + 1}: ${error.message}; ${cause}`, {
+      cause: error,
+    });
   }
 
   /** Keeps what a finished sequence has run (prompt and fed reply tokens) for a later prompt. */

@@ -5,6 +5,7 @@ import { InputError } from '../../errors.ts';
 import { cacheRoot, resolveModelPath } from '../../model/fetch.ts';
 import type { GenerateResult, SteerSpec } from '../../model/generation.ts';
 import { LocalModel } from '../../model/local-model.ts';
+import { checkTemperature, checkTopK, checkTopP } from '../../model/sampling.ts';
 import { readSteerFile } from '../../model/steer-file.ts';
 import type { Quantization } from '../../model/types.ts';
 import { defaultVectorsPath, vectorsForModel } from '../../probes/index.ts';
@@ -165,9 +166,18 @@ export function registerModelGenerate(model: Command): void {
     .option('--chat <text>', "a user message, rendered with the model's chat template")
     .option('--system <text>', 'a system message for --chat')
     .option('--max-tokens <n>', 'most tokens to generate', number('--max-tokens', true), 256)
-    .option('--temperature <t>', '0 = greedy', number('--temperature', false), 0.7)
-    .option('--top-p <p>', 'nucleus sampling mass', number('--top-p', false))
-    .option('--top-k <k>', 'keep the k most likely tokens', number('--top-k', true))
+    .option(
+      '--temperature <t>',
+      'from 0 (greedy) to 2',
+      (v: string) => checkTemperature(number('--temperature', false)(v), '--temperature'),
+      0.7,
+    )
+    .option('--top-p <p>', 'nucleus sampling mass, above 0 and at most 1', (v: string) =>
+      checkTopP(number('--top-p', false)(v), '--top-p'),
+    )
+    .option('--top-k <k>', 'keep the k most likely tokens (k >= 1)', (v: string) =>
+      checkTopK(number('--top-k', true)(v), '--top-k'),
+    )
     .option('--seed <s>', 'sampling seed', number('--seed', true), 0)
     .option('--stop <text>', 'stop sequence (repeatable)', collect, [])
     .option(
