@@ -124,8 +124,7 @@ export class ModelRuntime {
       throw new InputError('a generate request needs exactly one of messages and prompt');
     if (!Number.isInteger(req.maxTokens) || req.maxTokens < 1)
       throw new InputError(`maxTokens must be a positive integer, received ${req.maxTokens}`);
-    const text = req.messages ? this.codec.renderChat(req.messages) : req.prompt!;
-    const ids = this.codec.encode(text, req.messages !== undefined);
+    const ids = req.messages ? this.codec.encodeChat(req.messages) : this.codec.encode(req.prompt!, false);
     if (ids.length === 0) throw new InputError('the prompt is empty');
     if (ids.length >= this.session.maxPositions)
       throw new InputError(
@@ -458,7 +457,7 @@ export class ModelRuntime {
 
   /** Prompt tokens a conversation takes with the chat template and generation prompt applied. */
   countChatTokens(messages: { role: string; content: string }[]): number {
-    return this.codec.encode(this.codec.renderChat(messages), true).length;
+    return this.codec.encodeChat(messages).length;
   }
 
   /** Longest sequence (prompt + reply) the graph serves. */

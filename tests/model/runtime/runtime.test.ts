@@ -11,7 +11,8 @@ import { tinyConfig, tinyWeights } from '../tiny-model.ts';
 const codec: TextCodec = {
   encode: (text) => Array.from(text, (ch) => ch.charCodeAt(0) - 32),
   decode: (ids) => String.fromCharCode(...ids.map((i) => i + 32)),
-  renderChat: (messages) => messages.map((m) => `<${m.role}>${m.content}`).join('') + '<assistant>',
+  encodeChat: (messages) =>
+    codec.encode(messages.map((m) => `<${m.role}>${m.content}`).join('') + '<assistant>', false),
   eosIds: new Set([0]),
 };
 
