@@ -76,6 +76,22 @@ export class StopSequenceCriterion implements StoppingCriterion {
   check(state: ReplyState): StopReason | undefined {
     return this.stops.some((s) => s && state.text.includes(s)) ? 'stop' : undefined;
   }
+  /**
+   * Characters at the end of `text` that begin a stop sequence without completing it: the longest such
+   * end. Streaming holds them back until the next tokens either complete the stop sequence (they are then
+   * cut) or rule it out.
+   */
+  pending(text: string): number {
+    let hold = 0;
+    for (const s of this.stops)
+      for (let k = Math.min(s.length - 1, text.length); k > hold; k--)
+        if (text.endsWith(s.slice(0, k))) {
+          hold = k;
+          break;
+        }
+    return hold;
+  }
+
   /** The text before the earliest stop sequence. */
   cut(text: string): string {
     let end = text.length;

@@ -388,16 +388,25 @@ export class ModelRuntime {
     );
   }
 
-  /** Decodes the reply so far, streams whole characters, and applies the stopping criteria. */
+  /**
+   * Decodes the reply so far, applies the stopping criteria, and streams what is certain to stay in the
+   * reply: whole characters, and none of an ending that could still grow into a stop sequence. When the
+   * reply ends, the rest of its text goes out, so the pieces always join to the result's text.
+   */
   private emit(s: Sequence, token: number): void {
     const ids = this.codec.eosIds.has(token) ? s.replyIds.slice(0, -1) : s.replyIds;
     const text = this.codec.decode(ids);
     const state = { tokenIds: s.replyIds, text };
     s.stopReason = s.criteria.map((c) => c.check(state)).find((r) => r !== undefined);
-    const visible = s.stopReason === 'stop' ? s.stopper.cut(text) : text;
-    if (s.req.onToken && !visible.endsWith('\uFFFD') && visible.length > s.emitted.length) {
-      s.req.onToken(visible.slice(s.emitted.length), token);
-      s.emitted = visible;
+    if (!s.req.onToken) return;
+    let end: number;
+    if (s.stopReason) end = s.stopReason === 'stop' ? s.stopper.cut(text).length : text.length;
+    // A character split across tokens decodes as U+FFFD until its last byte arrives.
+    else if (text.endsWith('\uFFFD')) return;
+    else end = text.length - s.stopper.pending(text);
+    if (end > s.emitted.length) {
+      s.req.onToken(text.slice(s.emitted.length, end), token);
+      s.emitted = text.slice(0, end);
     }
   }
 

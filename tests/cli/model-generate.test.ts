@@ -107,6 +107,28 @@ describe('harness model generate: sampling flags and broken logits', () => {
     }
   });
 
+  it('--stop never streams the beginning of the stop sequence', async () => {
+    requireDefaultModel();
+    const args = [
+      'model',
+      'generate',
+      '--prompt',
+      'A B C D E F G',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '10',
+    ];
+    const free = (await harness(args)).stdout.replace(/\n$/, '');
+    const words = free.split(' ');
+    expect(words.length).toBeGreaterThan(5);
+    const stop = ` ${words[3]} ${words[4]}`;
+    const r = await harness([...args, '--stop', stop]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('[stop;');
+    expect(r.stdout).toBe(`${free.slice(0, free.indexOf(stop))}\n`);
+  });
+
   it('a steering strength that leaves no finite logit exits 1 naming the cause, not an empty reply', async () => {
     requireDefaultModel();
     const ones = path.join(dir, 'ones.json');

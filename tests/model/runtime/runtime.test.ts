@@ -72,6 +72,31 @@ describe('ModelRuntime', () => {
     expect(pieces.join('')).toBe(r.text);
   });
 
+  it('never streams the start of a stop sequence, and streams it once the stop is ruled out', async () => {
+    const free = await rt.generate({ prompt: 'xyz', maxTokens: 20, temperature: 1, seed: 3 });
+    const stream = async (stop: string) => {
+      const pieces: string[] = [];
+      const r = await rt.generate({
+        prompt: 'xyz',
+        maxTokens: 20,
+        temperature: 1,
+        seed: 3,
+        stop: [stop],
+        onToken: (t) => pieces.push(t),
+      });
+      return { r, pieces };
+    };
+    const stopped = await stream(free.text.slice(4, 7));
+    expect(stopped.r.stopReason).toBe('stop');
+    expect(stopped.pieces.join('')).toBe(stopped.r.text);
+    // A stop that begins with a character of the reply but never completes (é is no token here).
+    const first = free.text[4]!;
+    const never = await stream(`${first}é`);
+    expect(never.r.text).toBe(free.text);
+    expect(never.pieces.join('')).toBe(free.text);
+    for (const p of never.pieces.slice(0, -1)) expect(p.endsWith(first)).toBe(false);
+  });
+
   it('returns a residual reading for every prompt and reply token, equal to the reference', async () => {
     const v = Float32Array.from({ length: config.embeddingLength }, (_, i) => Math.cos(i));
     const steer = [{ vector: v, coefficient: 0.5, layers: [1] }];
