@@ -13,11 +13,19 @@ export interface SteerSpec {
 }
 
 export interface GenerateRequest {
+  /**
+   * Rendered with the model's chat template. Content is text: control-token text inside it (say
+   * `<|im_start|>`) is tokenized as plain text; only the template's own markers are control tokens.
+   */
   messages?: ChatMessage[];
   /** Raw text, used as is (no chat template); exactly one of messages and prompt. */
   prompt?: string;
   maxTokens: number;
-  /** 0 = greedy. */
+  /**
+   * Sampling (see SAMPLING_RANGES): temperature in [0, 2], 0 = greedy (the default); top-p in (0, 1];
+   * top-k a positive integer; seed an integer. generate() rejects a value outside these with
+   * SamplingParamsError.
+   */
   temperature?: number;
   topP?: number;
   topK?: number;
@@ -25,7 +33,10 @@ export interface GenerateRequest {
   stop?: string[];
   steer?: SteerSpec[];
   readout?: { layers: number[] };
-  /** Receives each piece of reply text as soon as it decodes to whole characters. */
+  /**
+   * Receives each piece of reply text as soon as it decodes to whole characters and cannot be the start
+   * of a stop sequence; the pieces join to the result's text.
+   */
   onToken?: (text: string, tokenId: number) => void;
 }
 
