@@ -50,12 +50,17 @@ export const SAMPLING_RANGES = {
   topK: { min: 1 },
 } as const;
 
+/** A received value for a message; numbers as JavaScript prints them (JSON would turn NaN into null). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeValue(value);
+}
+
 /** Throws SamplingParamsError unless `value` is a temperature in [0, 2]; `name` is how the caller spells it. */
 export function checkTemperature(value: number, name = 'temperature'): number {
   const { min, max } = SAMPLING_RANGES.temperature;
   if (typeof value !== 'number' || !(value >= min && value <= max))
     throw new SamplingParamsError(
-      `${name} expects a number from ${min} to ${max} (0 = greedy), received ${describeValue(value)}`,
+      `${name} expects a number from ${min} to ${max} (0 = greedy), received ${shown(value)}`,
     );
   return value;
 }
@@ -65,7 +70,7 @@ export function checkTopP(value: number, name = 'top-p'): number {
   const { exclusiveMin, max } = SAMPLING_RANGES.topP;
   if (typeof value !== 'number' || !(value > exclusiveMin && value <= max))
     throw new SamplingParamsError(
-      `${name} expects a number above ${exclusiveMin} and at most ${max}, received ${describeValue(value)}`,
+      `${name} expects a number above ${exclusiveMin} and at most ${max}, received ${shown(value)}`,
     );
   return value;
 }
@@ -74,7 +79,7 @@ export function checkTopP(value: number, name = 'top-p'): number {
 export function checkTopK(value: number, name = 'top-k'): number {
   if (!Number.isSafeInteger(value) || value < SAMPLING_RANGES.topK.min)
     throw new SamplingParamsError(
-      `${name} expects an integer of at least ${SAMPLING_RANGES.topK.min}, received ${describeValue(value)}`,
+      `${name} expects an integer of at least ${SAMPLING_RANGES.topK.min}, received ${shown(value)}`,
     );
   return value;
 }
@@ -82,7 +87,7 @@ export function checkTopK(value: number, name = 'top-k'): number {
 /** Throws SamplingParamsError unless `value` is a safe integer (the generator uses its low 32 bits). */
 export function checkSeed(value: number, name = 'seed'): number {
   if (!Number.isSafeInteger(value))
-    throw new SamplingParamsError(`${name} expects an integer, received ${describeValue(value)}`);
+    throw new SamplingParamsError(`${name} expects an integer, received ${shown(value)}`);
   return value;
 }
 

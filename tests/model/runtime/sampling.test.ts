@@ -156,6 +156,10 @@ describe('sampling parameter ranges', () => {
     expect(() => new Sampler({ temperature: 1, topK: -2, seed: 0 })).toThrow(SamplingParamsError);
     expect(() => new Sampler({ temperature: 1, topP: 0, seed: 0 })).toThrow(SamplingParamsError);
     expect(() => new Sampler({ temperature: 1, seed: 0.5 })).toThrow('seed expects an integer, received 0.5');
+    expect(() => new Sampler({ temperature: Number.NaN, seed: 0 })).toThrow('received NaN');
+    expect(() => new Sampler({ temperature: 1, topP: '0.9' as unknown as number, seed: 0 })).toThrow(
+      'top-p expects a number above 0 and at most 1, received "0.9"',
+    );
   });
 
   it('accepts the ends of each range, and a top-k of 1 is greedy', () => {
