@@ -21,23 +21,29 @@ export interface RunFlags {
   resume?: string;
 }
 
-const list = (text: string) =>
-  text
+/** A comma-separated selection; one that selects nothing is refused rather than read as "everything". */
+function list(flag: string, text: string): string[] {
+  const items = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (items.length === 0)
+    throw new InputError(`${flag} expects a comma-separated list of names, received ${JSON.stringify(text)}`);
+  return items;
+}
 
 /** The flags as config overrides (JSON values are valid YAML, so strings survive `--set` parsing). */
 export function flagOverrides(flags: RunFlags): string[] {
-  if (flags.steer?.length && flags.conditions) {
+  if (flags.steer?.length && flags.conditions !== undefined) {
     throw new InputError('--steer and --conditions both choose conditions; give one of them');
   }
   const set = (key: string, value: unknown) => `${key}=${JSON.stringify(value)}`;
   const out: string[] = [];
   if (flags.steer?.length) out.push(set('experiment.conditions', [flags.steer.join('&')]));
-  if (flags.conditions) out.push(set('experiment.conditions', list(flags.conditions)));
-  if (flags.tasks) out.push(set('experiment.tasks', list(flags.tasks)));
-  if (flags.families) out.push(set('experiment.families', list(flags.families)));
+  if (flags.conditions !== undefined)
+    out.push(set('experiment.conditions', list('--conditions', flags.conditions)));
+  if (flags.tasks !== undefined) out.push(set('experiment.tasks', list('--tasks', flags.tasks)));
+  if (flags.families !== undefined) out.push(set('experiment.families', list('--families', flags.families)));
   if (flags.limit !== undefined) out.push(set('experiment.limit', flags.limit));
   if (flags.epochs !== undefined) out.push(set('experiment.epochs', flags.epochs));
   if (flags.jobs !== undefined) out.push(set('experiment.concurrency', flags.jobs));
