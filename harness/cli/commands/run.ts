@@ -89,13 +89,15 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags, command: Command) => {
       const overrides = flagOverrides(flags);
       let { config } = await loadCommandConfig(command, overrides);
-      if (flags.resume) {
+      // A resumed run is found in the runs_dir in effect now, and finished there, wherever it began.
+      const resume = flags.resume ? { runsDir: config.runs_dir, runId: flags.resume } : undefined;
+      if (resume) {
         if (overrides.length)
           throw new InputError('--resume uses the stored config of the run; drop the other run flags');
-        config = await resumedConfig(config.runs_dir, flags.resume);
+        config = await resumedConfig(resume.runsDir, resume.runId);
       }
       const result = await runExperiment(config, {
-        resumeRunId: flags.resume,
+        resume,
         progress: new TerminalProgress(),
         log: (line) => process.stderr.write(`${line}\n`),
       });
