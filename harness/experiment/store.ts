@@ -18,9 +18,9 @@ import { InputError, PrerequisiteError } from '../errors.ts';
 import { type RunMeta, RunMetaSchema } from '../log/index.ts';
 
 /**
- * Disk space reserved per planned episode before a run starts, bytes. A transcript holds every reply,
- * the test feedback, per-token readings and the workspace changes: tens of kilobytes per episode of the
- * default experiment, so this leaves room for longer replies and larger workspaces.
+ * Disk space reserved per planned episode before a run starts, bytes. In the default experiment a
+ * transcript's per-token readings alone are 2 emotions x 4 attempts x 512 tokens of about 20 characters of
+ * JSON (about 80 KB), beside the replies, the test feedback and the workspace changes.
  */
 export const BYTES_PER_EPISODE = 256 * 1024;
 
