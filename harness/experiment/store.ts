@@ -11,7 +11,7 @@
  * opened to be resumed.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, statfs, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, statfs, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatIssues } from '../config/index.ts';
 import { InputError, PrerequisiteError } from '../errors.ts';
@@ -63,20 +63,16 @@ export class RunStore {
   ) {}
 
   /**
-   * Checks that `dir` (created if missing) takes files and has room for `episodes` more episodes
-   * (BYTES_PER_EPISODE each), before anything expensive starts. Leaves nothing behind: a directory it had to create is removed again when the
-   * check fails. Throws PrerequisiteError (exit 2) naming the directory and what is wrong.
+   * Checks that `dir` takes files and has room for `episodes` more episodes (BYTES_PER_EPISODE each),
+   * before anything expensive starts. Leaves nothing behind: directories it had to make for the check
+   * are removed again. Throws PrerequisiteError (exit 2) naming the directory and what is wrong.
    */
   static async checkWritable(dir: string, episodes: number): Promise<void> {
     const bytes = episodes * BYTES_PER_EPISODE;
     let created: string | undefined;
-    try {
-      created = await makeDirectories(dir);
-    } catch (error) {
-      throw storageError(dir, error);
-    }
     const probe = join(dir, `.write-check-${process.pid}`);
     try {
+      created = await makeDirectories(dir);
       const fs = await statfs(dir);
       const free = fs.bavail * fs.bsize;
       if (free < bytes)
@@ -85,11 +81,11 @@ export class RunStore {
           'free space there, or choose another directory with --set runs_dir=DIR',
         );
       await writeDurably(probe, 'x');
-      await unlink(probe);
     } catch (error) {
+      throw error instanceof PrerequisiteError ? error : storageError(dir, error);
+    } finally {
       await rm(probe, { force: true });
       if (created) await rm(created, { recursive: true, force: true });
-      throw error instanceof PrerequisiteError ? error : storageError(dir, error);
     }
   }
 
@@ -261,7 +257,7 @@ export class RunStore {
 
 /**
  * mkdir -p that reports the real reason a directory cannot be made (a recursive mkdir says ENOENT on a
- * read-only file system). Returns the first directory it created, if any.
+ * read-only file system). Returns the first directory it created, if any; on failure removes what it made.
  */
 async function makeDirectories(dir: string): Promise<string | undefined> {
   try {
@@ -273,7 +269,12 @@ async function makeDirectories(dir: string): Promise<string | undefined> {
     if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
   }
   const first = await makeDirectories(dirname(dir));
-  await mkdir(dir);
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if (first) await rm(first, { recursive: true, force: true });
+    throw error;
+  }
   return first ?? dir;
 }
 
