@@ -6,7 +6,7 @@ import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
 import { RunStore } from '../../experiment/store.ts';
-import { loadCommandConfig, numberFlag } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
 
 export interface RunFlags {
   steer?: string[];
@@ -19,6 +19,7 @@ export interface RunFlags {
   jobs?: number;
   seed?: number;
   resume?: string;
+  model?: string;
 }
 
 /** A comma-separated selection; one that selects nothing is refused rather than read as "everything". */
@@ -59,7 +60,7 @@ async function resumedConfig(runsDir: string, runId: string): Promise<HarnessCon
 
 export function registerRun(program: Command): void {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  program
+  const run = program
     .command('run')
     .description(
       'run the experiment: tasks x conditions x epochs, with probe readings, scoring and a summary',
@@ -85,24 +86,24 @@ export function registerRun(program: Command): void {
     )
     .option('-j, --jobs <n>', 'episodes in flight', numberFlag('--jobs', { integer: true, min: 1 }))
     .option('--seed <n>', 'run seed', numberFlag('--seed', { integer: true, min: 0 }))
-    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)')
-    .action(async (flags: RunFlags, command: Command) => {
-      const overrides = flagOverrides(flags);
-      let { config } = await loadCommandConfig(command, overrides);
-      // A resumed run is found in the runs_dir in effect now, and finished there, wherever it began.
-      const resume = flags.resume ? { runsDir: config.runs_dir, runId: flags.resume } : undefined;
-      if (resume) {
-        if (overrides.length)
-          throw new InputError('--resume uses the stored config of the run; drop the other run flags');
-        config = await resumedConfig(resume.runsDir, resume.runId);
-      }
-      const result = await runExperiment(config, {
-        resume,
-        progress: new TerminalProgress(),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      console.log(`\nrun ${result.runId} (${result.dir})\n`);
-      console.log(renderSummary(result.summaries));
-      console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)');
+  modelOption(run).action(async (flags: RunFlags, command: Command) => {
+    const overrides = flagOverrides(flags);
+    let { config } = await loadCommandConfig(command, overrides);
+    // A resumed run is found in the runs_dir in effect now, and finished there, wherever it began.
+    const resume = flags.resume ? { runsDir: config.runs_dir, runId: flags.resume } : undefined;
+    if (resume) {
+      if (overrides.length || flags.model !== undefined)
+        throw new InputError('--resume uses the stored config of the run; drop the other run flags');
+      config = await resumedConfig(resume.runsDir, resume.runId);
+    }
+    const result = await runExperiment(config, {
+      resume,
+      progress: new TerminalProgress(),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
+    console.log(`\nrun ${result.runId} (${result.dir})\n`);
+    console.log(renderSummary(result.summaries));
+    console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+  });
 }
