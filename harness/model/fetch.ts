@@ -71,8 +71,18 @@ export async function pullModel(source?: string, options: PullOptions = {}): Pro
   return pullLocal(source, dir, options);
 }
 
+/**
+ * The cached file, when it can stand for the pull: present, a whole GGUF file (its header and tensor
+ * extents fit the file, so a truncated copy is fetched again) and of the required sha256 if one is given.
+ */
 async function cached(target: string, source: string, options: PullOptions): Promise<PullResult | undefined> {
   if (options.force || !existsSync(target)) return undefined;
+  try {
+    await (await GgufFile.open(target)).close();
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
   const sha256 = await sha256File(target);
   if (options.sha256 && sha256 !== options.sha256.toLowerCase()) return undefined;
   return { path: target, sha256, sizeBytes: (await stat(target)).size, source, skipped: true };

@@ -136,6 +136,14 @@ describe('model pull of a download cut off part-way', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(await readdir(join(cache, 'models'))).toEqual(['tiny-good.gguf']);
     expect(await sha256File(join(cache, 'models', 'tiny-good.gguf'))).toBe(await sha256File(good));
+
+    // A cut-off copy under the final name (placed there by hand, or by an older harness) is not taken
+    // for the model: the pull fetches it again.
+    await writeFile(join(cache, 'models', 'tiny-good.gguf'), bytes.subarray(0, bytes.length >> 1));
+    const refetch = await harness(['model', 'pull', url], { env: { HARNESS_CACHE: cache } });
+    expect(refetch.exitCode, refetch.stderr).toBe(0);
+    expect(refetch.stdout).toContain('pulled: ');
+    expect(await sha256File(join(cache, 'models', 'tiny-good.gguf'))).toBe(await sha256File(good));
   });
 });
 
