@@ -4,7 +4,7 @@
  * finishes a run in the runs_dir where it is found, with the real model in real sandboxes.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,67 @@ describe('run with a runs_dir that cannot take it', () => {
       expect(await readdir(mount.dir)).toEqual(before);
     },
   );
+});
+
+describe('run on a disk that fills during the run', () => {
+  const mounts: Tmpfs[] = [];
+  beforeAll(async () => {
+    requireDefaultModel();
+    await requireDocker();
+    await ensureImages();
+  });
+  afterAll(() => {
+    for (const m of mounts.splice(0)) m.unmount();
+  });
+
+  it('stops with exit 2, leaves the run as it was before the failed write, and the run resumes once there is room', async () => {
+    const mount = await mountTmpfs(1024);
+    mounts.push(mount);
+    const runs = join(mount.dir, 'runs');
+    const small = ['--set', 'agent.max_reply_tokens=32', '--set', 'experiment.concurrency=1'];
+    const running = harness([
+      '--set',
+      `runs_dir=${runs}`,
+      ...small,
+      'run',
+      '--tasks',
+      'median-even',
+      '--conditions',
+      'baseline',
+      '--max-attempts',
+      '1',
+    ]);
+    // Once the run exists, the disk fills up while its first episode is running.
+    let runId: string | undefined;
+    const deadline = Date.now() + 300_000;
+    while (runId === undefined && Date.now() < deadline) {
+      const ids = existsSync(runs) ? await readdir(runs) : [];
+      if (ids.length && existsSync(join(runs, ids[0]!, 'run.json'))) runId = ids[0];
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runId).toBeDefined();
+    const filler = fill(mount.dir);
+    const result = await running;
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`cannot write ${join(runs, runId!, 'transcripts')}`);
+    expect(result.stderr).toContain('no space left on the device');
+    expect(result.stderr).not.toContain('internal error');
+    expect(await readdir(join(runs, runId!, 'transcripts'))).toEqual([]);
+    expect(existsSync(join(runs, runId!, 'episodes.jsonl'))).toBe(false);
+
+    const shown = await harness(['--set', `runs_dir=${runs}`, 'show', runId!]);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`run ${runId}`);
+    expect(shown.stdout).toContain('0 of 1 episodes recorded');
+
+    await rm(filler);
+    const resumed = await harness(['--set', `runs_dir=${runs}`, 'run', '--resume', runId!]);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const lines = (await readFile(join(runs, runId!, 'episodes.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((l) => EpisodeRecordSchema.parse(JSON.parse(l)).episodeId)).toEqual([
+      'median-even.baseline.e1',
+    ]);
+  });
 });
 
 describe('run --resume with another runs_dir', () => {
