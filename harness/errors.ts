@@ -31,6 +31,8 @@ export class PrerequisiteError extends HarnessError {
 /** Describes a received value for an error message, briefly. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON has no infinities or NaN: it would print them as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'string')
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   const json = JSON.stringify(value);

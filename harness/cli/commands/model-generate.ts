@@ -16,9 +16,10 @@ import {
   type SteerRequest,
   steeringBlocks,
 } from '../../steering/index.ts';
-import { loadCommandConfig } from '../context.ts';
+import { loadCommandConfig, modelOption } from '../context.ts';
 
 export interface ModelGenerateOptions {
+  /** model.source: 'default', a GGUF path, a cached file name or a pulled URL. */
   model?: string;
   prompt?: string;
   chat?: string;
@@ -158,10 +159,10 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function registerModelGenerate(model: Command): void {
-  model
+  const generate = model
     .command('generate')
-    .description('generate a reply with the local model, streaming it to stdout')
-    .option('--model <path>', 'GGUF file or cached model name (default: the pulled SmolLM2-135M-Instruct)')
+    .description('generate a reply with the local model, streaming it to stdout');
+  modelOption(generate)
     .option('--prompt <text>', 'raw text to continue')
     .option('--chat <text>', "a user message, rendered with the model's chat template")
     .option('--system <text>', 'a system message for --chat')
@@ -205,6 +206,7 @@ export function registerModelGenerate(model: Command): void {
       const { config } = await loadCommandConfig(command);
       const options: ModelGenerateOptions = {
         ...(opts as Omit<ModelGenerateOptions, 'probeLayer' | 'steeringLayers' | 'randomSeed'>),
+        model: config.model.source,
         vectorsPath: opts.vectors ?? config.probes.vectors ?? undefined,
         probeLayer: config.probes.layer,
         steeringLayers: config.steering.layers,
