@@ -79,9 +79,11 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
       : [];
     const targets = options.only ? [options.only] : options.files;
     return {
-      // -P keeps the workspace off sys.path at startup, so no workspace file can shadow pytest or the plugin.
+      // -P keeps the workspace off sys.path at startup, so no workspace file can shadow pytest or the plugin;
+      // -s leaves out the user's site directory, where code under test could drop a .pth file.
       argv: [
         'python3',
+        '-s',
         '-P',
         '-m',
         'pytest',
