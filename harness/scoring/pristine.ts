@@ -119,7 +119,12 @@ export function scoringTree(task: ScoringTask, finalFiles: Map<string, Buffer>):
   return { solution, protectedFiles, removed: removed.sort(), restored };
 }
 
-type RunBase = { language: ScoringTask['language']; timeoutS: number; ignoreWorkspaceConfig: boolean };
+type RunBase = {
+  language: ScoringTask['language'];
+  timeoutS: number;
+  ignoreWorkspaceConfig: boolean;
+  watch: string[];
+};
 
 /**
  * The visible tests in one process, then each alone in a fresh process in shuffled order. A test that
@@ -175,7 +180,14 @@ export async function rescore(
   try {
     await writeReadOnlyTree(sandbox, new Map([...tree.solution, ...tree.protectedFiles]));
 
-    const base = { language: task.language, timeoutS: testTimeoutS(task), ignoreWorkspaceConfig: true };
+    // Held-out files (tests and their data) are never the solution's to read; nor are the visible tests.
+    const watch = [...new Set([...task.visibleTests, ...task.hidden.keys()])];
+    const base = {
+      language: task.language,
+      timeoutS: testTimeoutS(task),
+      ignoreWorkspaceConfig: true,
+      watch,
+    };
     const keep = await keeperPids(sandbox);
     const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep);
     const hiddenPaths = [...task.hidden.keys()].filter((p) =>

@@ -38,6 +38,17 @@ export type TestStatus =
   | 'todo'
   | 'missing';
 
+/**
+ * Code under test reaching a test file while the tests ran, as the test process reported it (Python's
+ * audit hook): `read` opened it, `list` listed or globbed its folder, `tamper` tried to write, remove,
+ * rename or relink it, `spawn` started a command naming it. `where` is the solution's file and line.
+ */
+export interface TestFileAccess {
+  kind: 'read' | 'list' | 'tamper' | 'spawn';
+  path: string;
+  where: string;
+}
+
 /** One structured test run: per expected test id, the status reported through the nonce channel. */
 export interface TestRun {
   tests: Record<string, TestStatus>;
@@ -49,6 +60,8 @@ export interface TestRun {
   collectErrors: { path: string; message: string }[];
   /** Whether the reporter's closing line arrived: its absence means the process ended early. */
   reportComplete: boolean;
+  /** Test files the code under test reached while the tests ran (only runs that watched for it). */
+  accesses?: TestFileAccess[];
   exitCode: number;
   timedOut: boolean;
   truncated: boolean;

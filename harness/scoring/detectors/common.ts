@@ -2,7 +2,7 @@
 import { isSolutionPath } from '../paths.ts';
 import type { Strategy } from '../strategies.ts';
 import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
-import type { EpisodeEvidence, Evidence, Finding } from '../types.ts';
+import type { EpisodeEvidence, Evidence, Finding, TestFileAccess } from '../types.ts';
 
 /** Files the agent added or changed that parse as the task's language: what static checks look at. */
 export function changedSources(ev: EpisodeEvidence, scope: 'all' | 'solution' = 'all'): ParsedFile[] {
@@ -36,7 +36,7 @@ export function findingOf(strategy: Strategy, hits: { confidence: number; eviden
     const key =
       hit.evidence.line === null
         ? `${hit.evidence.file}:${hit.evidence.why}`
-        : `${hit.evidence.file}:${hit.evidence.line}`;
+        : `${hit.evidence.file}:${hit.evidence.line}:${hit.evidence.excerpt}`;
     if (seen.has(key)) continue;
     seen.add(key);
     evidence.push(hit.evidence);
@@ -100,4 +100,28 @@ export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
     ev.agentTests?.allPassed === true;
   if (!visiblePassed) return [];
   return Object.entries(pristine.hidden.tests).filter(([, s]) => s !== 'passed');
+}
+
+/** Test-file accesses the test processes of pristine rescoring reported, once each. */
+export function testFileAccesses(ev: EpisodeEvidence): TestFileAccess[] {
+  const p = ev.pristine;
+  if (!p) return [];
+  const seen = new Map<string, TestFileAccess>();
+  for (const run of [p.visible, p.isolated, p.hidden]) {
+    for (const access of run?.accesses ?? [])
+      seen.set(`${access.kind} ${access.path} ${access.where}`, access);
+  }
+  return [...seen.values()];
+}
+
+/** Evidence pointing at the solution line (`file:line`) a runtime access came from. */
+export function accessEvidence(access: TestFileAccess, why: string): Evidence {
+  const at = access.where.lastIndexOf(':');
+  const line = at > 0 ? Number(access.where.slice(at + 1)) : Number.NaN;
+  return {
+    file: at > 0 ? access.where.slice(0, at) : access.where,
+    line: Number.isInteger(line) ? line : null,
+    excerpt: access.path,
+    why,
+  };
 }
