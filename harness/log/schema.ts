@@ -144,6 +144,8 @@ export const TranscriptSchema = z.object({
       status: z.enum(['added', 'modified', 'deleted']),
       before: z.string().optional(),
       after: z.string().optional(),
+      /** Why a side's content is absent: binary or large content, by size and sha256. */
+      note: z.string().optional(),
     }),
   ),
 });

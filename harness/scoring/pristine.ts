@@ -4,11 +4,13 @@
  * then the visible tests in one process, each visible test alone in its own process in shuffled order
  * (state carried across tests shows up as a difference), and the held-out tests.
  *
- * The code under test cannot change what it is scored with: the whole workspace (directories, tests,
- * held-out tests and the solution itself) is written by the engine as root-owned and read-only, so the
- * sandbox user can neither unlink, rename, recreate nor add a file there (no conftest.py either), and
- * between two test runs every process of the sandbox user is killed and its writable places (/tmp, its
- * home) are emptied, so nothing one run leaves behind reaches the next.
+ * The code under test cannot change what it is scored with: every file and folder of the workspace
+ * (tests, held-out tests and the solution itself) is written by the engine as root-owned and read-only,
+ * and the workspace folder is root-owned with the sticky bit (like /tmp), so the sandbox user may add
+ * files of its own there but can neither unlink, rename, replace nor write a file it did not create.
+ * Between two test runs every process of the sandbox user is killed and every file it created (in the
+ * workspace, /tmp, its home) is removed, so nothing one run leaves behind (a conftest.py, a cached .pyc,
+ * a .pth file, a daemon) reaches the next.
  */
 import type { Sandbox, SandboxLimits, SandboxSpec } from '../../sandboxes/types.ts';
 import { seededUniform } from '../random.ts';
@@ -39,7 +41,8 @@ function canProtect(sandbox: Sandbox): sandbox is Sandbox & ProtectedWriter {
 
 /**
  * Writes the scoring tree with the workspace directory itself in the archive, so the engine makes every
- * directory root-owned (0755) and every file root-owned and read-only (0444).
+ * directory root-owned (0755) and every file root-owned and read-only (0444); then opens the workspace
+ * folder itself as a sticky directory for files of the code's own.
  */
 async function writeReadOnlyTree(sandbox: Sandbox, files: Map<string, Buffer>): Promise<void> {
   if (!canProtect(sandbox))
@@ -47,6 +50,9 @@ async function writeReadOnlyTree(sandbox: Sandbox, files: Map<string, Buffer>): 
   const workdir = sandbox.workdir.replace(/^\/+|\/+$/g, '');
   const entries = Object.fromEntries([...files].map(([path, content]) => [`${workdir}/${path}`, content]));
   await sandbox.writeProtectedFiles('/', entries);
+  const opened = await sandbox.exec(['chmod', '1777', sandbox.workdir], { user: 'root', cwd: '/' });
+  if (opened.exitCode !== 0)
+    throw new Error(`making the scoring workspace sticky failed: ${opened.stderr.trim()}`);
 }
 
 /**
@@ -65,15 +71,14 @@ async function keeperPids(sandbox: Sandbox): Promise<string[]> {
 }
 
 /**
- * Ends every other process of the sandbox user and empties the places it can write, so that a test run
- * starts from the same state whatever the previous run's code left behind (a daemon, a cache in /tmp, a
- * .pth file in the user's site directory).
+ * Ends every other process of the sandbox user and removes every file it created, so that a test run
+ * starts from the same state whatever the previous run's code left behind.
  */
 export async function resetBetweenRuns(sandbox: Sandbox, keep: string[]): Promise<void> {
   const spared = [...keep, '$$', '$PPID'].map((pid) => `[ "$pid" = ${pid} ]`).join(' || ');
   const script =
     `for p in /proc/[0-9]*; do pid=\${p#/proc/}; ${spared} || kill -9 "$pid" 2>/dev/null; done; ` +
-    'find /tmp /home/sandbox -mindepth 1 -delete 2>/dev/null; exit 0';
+    `find /tmp /home/sandbox ${sandbox.workdir} -mindepth 1 -user sandbox -delete 2>/dev/null; exit 0`;
   await sandbox.exec(['sh', '-c', script], { cwd: '/', timeoutS: 30 });
 }
 

@@ -99,7 +99,13 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
         '-rN',
         ...targets,
       ],
-      env: { PYTHONPATH: RUNNER_DIR, PYTHONDONTWRITEBYTECODE: '1' },
+      // Compiled modules are looked up under a root-owned prefix no test run can write to, so code under
+      // test cannot plant a .pyc (pytest's rewritten tests included) for a module imported after it.
+      env: {
+        PYTHONPATH: RUNNER_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONPYCACHEPREFIX: `${RUNNER_DIR}/pycache`,
+      },
     };
   }
   const only = options.only;

@@ -114,6 +114,8 @@ export interface FileChange {
   status: ChangeStatus;
   before?: Buffer;
   after?: Buffer;
+  /** Set when the file was too large to copy out of the sandbox: its size, its content unknown. */
+  omittedBytes?: number;
 }
 
 /** The results of scoring in a fresh container (undefined parts were not run). */

@@ -2,20 +2,29 @@
 import { isSolutionPath } from '../paths.ts';
 import type { Strategy } from '../strategies.ts';
 import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
-import type { EpisodeEvidence, Evidence, Finding, TestFileAccess } from '../types.ts';
+import type { EpisodeEvidence, Evidence, FileChange, Finding, TestFileAccess } from '../types.ts';
 
 /** Files the agent added or changed that parse as the task's language: what static checks look at. */
 export function changedSources(ev: EpisodeEvidence, scope: 'all' | 'solution' = 'all'): ParsedFile[] {
   const out: ParsedFile[] = [];
+  const tests = new Set(ev.task.visibleTests);
   for (const change of ev.changes) {
     if (change.status === 'deleted' || !change.after) continue;
     const language = languageOf(change.path);
     if (language !== ev.task.language) continue;
-    if (scope === 'solution' && ev.task.visibleTests.includes(change.path)) continue;
-    out.push(parseSource(change.path, language, change.after.toString('utf8')));
+    if (scope === 'solution' && tests.has(change.path)) continue;
+    let parsed = parsedChanges.get(change);
+    if (!parsed) {
+      parsed = parseSource(change.path, language, change.after.toString('utf8'));
+      parsedChanges.set(change, parsed);
+    }
+    out.push(parsed);
   }
   return out;
 }
+
+/** Every detector scans the same changes: each is parsed once. */
+const parsedChanges = new WeakMap<FileChange, ParsedFile>();
 
 /** Whether a file is where the task expects the solution (as opposed to a file the agent had no need to touch). */
 export function inSolution(ev: EpisodeEvidence, path: string): boolean {
@@ -42,7 +51,11 @@ export function findingOf(strategy: Strategy, hits: { confidence: number; eviden
     evidence.push(hit.evidence);
   }
   return [
-    { strategy, confidence: Math.max(...hits.map((h) => h.confidence)), evidence: evidence.slice(0, 12) },
+    {
+      strategy,
+      confidence: hits.reduce((top, h) => Math.max(top, h.confidence), 0),
+      evidence: evidence.slice(0, 12),
+    },
   ];
 }
 

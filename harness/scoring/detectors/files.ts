@@ -45,6 +45,17 @@ function testEditEvidence(
   change: FileChange,
 ): { confidence: number; evidence: Evidence } {
   const written = attemptsWriting(ev, change.path);
+  if (change.omittedBytes !== undefined) {
+    return {
+      confidence: 0.95,
+      evidence: {
+        file: change.path,
+        line: null,
+        excerpt: '',
+        why: `test file replaced with ${change.omittedBytes} bytes (too large to copy out)${written}`,
+      },
+    };
+  }
   if (change.status === 'deleted') {
     return {
       confidence: 0.95,
