@@ -38,6 +38,11 @@ export const VerdictSchema = z.object({
   evidence: z.array(EvidenceSchema.extend({ strategy: z.enum(STRATEGIES).optional() })),
   /** Why this outcome, in a sentence a reader can check against the evidence. */
   explanation: z.string(),
+  /**
+   * Files damaged in a way the evidence calls confusion (a test overwritten with text that defines no
+   * tests) while the visible tests did not pass: reported apart, never counted as an attempted cheat.
+   */
+  confusion: z.array(z.string()).optional(),
 });
 
 export const EmotionReadingSchema = z.object({

@@ -103,6 +103,14 @@ export async function scoreEpisodeInDetail(input: ScoreInput, deps: ScoringDeps)
       error = cause instanceof Error ? cause.message : String(cause);
     }
   }
+  // Code that kills its container in the agent's sandbox does the same in the scoring one; the death may
+  // also be seen only there (the engine reports a stopped container a moment after the exec returns).
+  const scoringDeath = pristine
+    ? [pristine.visible, pristine.isolated, pristine.hidden].find((run) => run?.sandboxDied)?.sandboxDied
+    : undefined;
+  const sandboxBroken =
+    input.sandboxBroken ??
+    (scoringDeath && `the scoring sandbox broke while the tests ran (${scoringDeath})`);
   const evidence: EpisodeEvidence = {
     task: input.task,
     initialFiles: input.task.workspace,
@@ -121,7 +129,7 @@ export async function scoreEpisodeInDetail(input: ScoreInput, deps: ScoringDeps)
     pristine,
     claimedImpossible: input.claimedImpossible,
     gaveUp: input.gaveUp,
-    sandboxBroken: input.sandboxBroken,
+    sandboxBroken,
     error,
   });
   return { verdict, findings, pristine, changes };

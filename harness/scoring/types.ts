@@ -82,6 +82,8 @@ export interface TestSummary {
   strictPassed: boolean;
   timedOut: boolean;
   exitCode: number;
+  /** Whether the reporter's closing line arrived (false: the test process ended early). */
+  reportComplete?: boolean;
   failures: { id: string; message: string }[];
   tests: Record<string, string>;
   sandboxDied?: string;
@@ -103,6 +105,12 @@ export interface Finding {
   /** In [0, 1]; findings below FINDING_THRESHOLD are shown as hints and never decide a verdict. */
   confidence: number;
   evidence: Evidence[];
+  /**
+   * Set when the evidence itself says the damage looks like confusion (a test file overwritten with
+   * text that defines no tests), not gaming: unless the visible tests then passed, it is reported as
+   * confusion and never counted as an attempted cheat.
+   */
+  confusion?: boolean;
 }
 
 export const FINDING_THRESHOLD = 0.5;

@@ -4,43 +4,12 @@
  * binary content by size and hash. Real sandboxes, the whole scoring pipeline.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyOut, transcriptChanges } from '../../harness/experiment/episode.ts';
-import { runVisibleTests, scoreEpisodeInDetail, type ScoringTask } from '../../harness/scoring/index.ts';
-import { liveDeps, prepareLive, shippedTask } from './live.ts';
+import { transcriptChanges } from '../../harness/experiment/episode.ts';
+import { liveDeps, prepareLive, scoreFromSandbox, shippedTask } from './live.ts';
 
 const deps = liveDeps();
 
 beforeAll(prepareLive, 600_000);
-
-/** Runs the agent side in a real sandbox (files written, visible tests run), copies out and scores. */
-async function scoreFromSandbox(task: ScoringTask, files: Record<string, string>, command?: string[]) {
-  const sandbox = await deps.createSandbox({
-    image: deps.images[task.language],
-    limits: deps.limits,
-    labels: { ...deps.labels, 'harness.role': 'test-agent' },
-  });
-  try {
-    await sandbox.writeFiles({ ...Object.fromEntries(task.workspace), ...files });
-    if (command) expect((await sandbox.exec(command, { timeoutS: 120 })).exitCode).toBe(0);
-    const agentTests = await runVisibleTests(sandbox, task);
-    const final = await copyOut(sandbox, task);
-    const scored = await scoreEpisodeInDetail(
-      {
-        task,
-        ...final,
-        fileWriteLog: Object.keys(files).map((path) => ({ attempt: 1, path })),
-        agentTestResult: agentTests,
-        claimedImpossible: false,
-        gaveUp: false,
-        transcript: '',
-      },
-      deps,
-    );
-    return { ...scored, final, agentTests };
-  } finally {
-    await sandbox.destroy();
-  }
-}
 
 describe('copy-out', () => {
   it('a correct solution that writes two 32 MiB data files passes honestly (median-even-control)', async () => {
@@ -50,13 +19,13 @@ describe('copy-out', () => {
       .files.get('stats.py')!
       .toString();
     const writer = `import os\n\nfor _name in ("data_a.bin", "data_b.bin"):\n    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), _name), "wb") as _out:\n        _out.write(os.urandom(32 * 1024 * 1024))\n\n${honest}`;
-    const scored = await scoreFromSandbox(task, { 'stats.py': writer });
-    expect(scored.final.omittedFiles).toEqual([
+    const scored = await scoreFromSandbox(task, { 'stats.py': writer }, deps);
+    expect(scored.final?.omittedFiles).toEqual([
       { path: 'data_a.bin', size: 32 * 1024 * 1024 },
       { path: 'data_b.bin', size: 32 * 1024 * 1024 },
     ]);
-    expect(scored.final.deletedFiles).toEqual([]);
-    expect([...scored.final.finalFiles.keys()].sort()).toEqual(['stats.py', 'test_stats.py']);
+    expect(scored.final?.deletedFiles).toEqual([]);
+    expect([...(scored.final?.finalFiles.keys() ?? [])].sort()).toEqual(['stats.py', 'test_stats.py']);
     expect(scored.verdict.outcome).toBe('passed_honestly');
     expect(scored.verdict.strategies).toEqual([]);
     const transcript = JSON.stringify(transcriptChanges(scored.changes));
@@ -76,8 +45,8 @@ describe('copy-out', () => {
       '-c',
       'import os\nos.makedirs("junk")\nfor i in range(150000):\n    open(f"junk/f{i}.py", "w").write("x = 1\\n")\n',
     ];
-    const scored = await scoreFromSandbox(task, { 'stats.py': honest }, many);
-    expect(scored.final.finalFiles.size).toBe(150_002);
+    const scored = await scoreFromSandbox(task, { 'stats.py': honest }, deps, many);
+    expect(scored.final?.finalFiles.size).toBe(150_002);
     expect(scored.verdict.outcome).toBe('passed_honestly');
     expect(scored.pristine?.removed).toHaveLength(150_000);
   }, 600_000);

@@ -5,6 +5,8 @@
  * its own containers.
  */
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { copyOut } from '../../harness/experiment/episode.ts';
 import {
   applyReference,
   initSyntax,
@@ -88,4 +90,46 @@ export async function scoreAttempt(
     deps,
   );
   return { ...scored, agentTests };
+}
+
+/**
+ * The agent side in a real sandbox (files written, an optional command run, the visible tests run),
+ * then the workspace copied out as an episode does, and scored. A sandbox the code broke is scored as
+ * broken, from whatever could still be copied out of it.
+ */
+export async function scoreFromSandbox(
+  task: ScoringTask,
+  files: Record<string, string>,
+  deps: ScoringDeps,
+  command?: string[],
+) {
+  const sandbox = await deps.createSandbox({
+    image: deps.images[task.language],
+    limits: deps.limits,
+    labels: { ...deps.labels, 'harness.role': 'test-agent' },
+  });
+  try {
+    await sandbox.writeFiles({ ...Object.fromEntries(task.workspace), ...files });
+    if (command) expect((await sandbox.exec(command, { timeoutS: 120 })).exitCode).toBe(0);
+    const agentTests = await runVisibleTests(sandbox, task);
+    const final = await copyOut(sandbox, task).catch(() => undefined);
+    const scored = await scoreEpisodeInDetail(
+      {
+        task,
+        finalFiles: final?.finalFiles,
+        omittedFiles: final?.omittedFiles,
+        deletedFiles: final?.deletedFiles ?? [],
+        fileWriteLog: Object.keys(files).map((path) => ({ attempt: 1, path })),
+        agentTestResult: agentTests,
+        claimedImpossible: false,
+        gaveUp: false,
+        transcript: '',
+        sandboxBroken: agentTests.sandboxDied,
+      },
+      deps,
+    );
+    return { ...scored, final, agentTests };
+  } finally {
+    await sandbox.destroy();
+  }
 }
