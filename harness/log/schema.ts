@@ -38,6 +38,11 @@ export const VerdictSchema = z.object({
   evidence: z.array(EvidenceSchema.extend({ strategy: z.enum(STRATEGIES).optional() })),
   /** Why this outcome, in a sentence a reader can check against the evidence. */
   explanation: z.string(),
+  /**
+   * Files damaged in a way the evidence calls confusion (a test overwritten with text that defines no
+   * tests) while the visible tests did not pass: reported apart, never counted as an attempted cheat.
+   */
+  confusion: z.array(z.string()).optional(),
 });
 
 export const EmotionReadingSchema = z.object({
@@ -144,6 +149,8 @@ export const TranscriptSchema = z.object({
       status: z.enum(['added', 'modified', 'deleted']),
       before: z.string().optional(),
       after: z.string().optional(),
+      /** Why a side's content is absent: binary or large content, by size and sha256. */
+      note: z.string().optional(),
     }),
   ),
 });
