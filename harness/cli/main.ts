@@ -14,6 +14,7 @@ import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
 import { registerTasksCheck } from './commands/tasks-check.ts';
 import { registerTasksList } from './commands/tasks-list.ts';
+import { registerView } from './commands/view.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerProbes(program);
   registerRun(program);
   registerShow(program);
+  registerView(program);
   return program;
 }
 

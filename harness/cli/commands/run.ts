@@ -105,5 +105,6 @@ export function registerRun(program: Command): void {
     console.log(`\nrun ${result.runId} (${result.dir})\n`);
     console.log(renderSummary(result.summaries));
     console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+    console.log(`in the browser: bin/harness view ${result.dir}`);
   });
 }

@@ -1,0 +1,578 @@
+// The viewer's page: plain browser JavaScript, no build step. Every string that comes from a run (the
+// model's replies, file names and contents, test output, ids) enters the document only as a text node
+// (el() below appends strings with append(), which makes text nodes); no innerHTML is used anywhere.
+// Diffs come from the `diff` package (global Diff), charts from uPlot (global uPlot).
+
+const main = document.getElementById('main');
+const crumbs = document.getElementById('crumbs');
+const tip = document.getElementById('tip');
+
+/** Creates an element; attrs are set as properties or attributes, children (strings or nodes) appended. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'style') Object.assign(node.style, value);
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Number.POSITIVE_INFINITY))
+    if (child !== undefined && child !== null) node.append(child);
+  return node;
+}
+
+/** A link inside this app: the path is built from encoded ids, so it is never a javascript: URL. */
+function link(parts, text, query) {
+  const path = `/${parts.map(encodeURIComponent).join('/')}${query ? `?${new URLSearchParams(query)}` : ''}`;
+  return el('a', { href: path, onclick: (event) => navigate(event, path) }, text);
+}
+
+function navigate(event, path) {
+  if (event.ctrlKey || event.metaKey || event.button !== 0) return;
+  event.preventDefault();
+  history.pushState(null, '', path);
+  route();
+}
+
+async function getJson(path) {
+  const response = await fetch(path);
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${response.status}: ${body.error ?? response.statusText}`);
+  return body;
+}
+
+function fmt(x, digits = 3) {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+// ---- run list -------------------------------------------------------------------------------------
+
+async function showRuns() {
+  crumbs.replaceChildren();
+  const { runs } = await getJson('/api/runs');
+  const rows = runs.map((run) =>
+    run.error
+      ? el(
+          'tr',
+          { 'data-run': run.runId },
+          el('td', {}, run.runId),
+          el('td', { colspan: 4, class: 'error' }, run.error),
+        )
+      : el(
+          'tr',
+          { 'data-run': run.runId },
+          el('td', {}, link(['runs', run.runId], run.runId)),
+          el('td', {}, run.createdAt.replace('T', ' ').slice(0, 19)),
+          el('td', {}, run.model),
+          el(
+            'td',
+            {},
+            run.conditions.map((c) =>
+              el(
+                'div',
+                {},
+                `${c.id}: ${c.episodes} episodes, cheated ${c.cheated}/${c.impossible} impossible`,
+              ),
+            ),
+          ),
+          el('td', {}, `${run.episodes}${run.planned ? ` of ${run.planned}` : ''}`),
+        ),
+  );
+  main.replaceChildren(
+    el('h2', {}, 'Runs'),
+    runs.length
+      ? el(
+          'table',
+          { id: 'runs' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['run', 'created (UTC)', 'model', 'conditions and cheat counts', 'episodes'].map((h) =>
+                el('th', {}, h),
+              ),
+            ),
+          ),
+          el('tbody', {}, rows),
+        )
+      : el('p', {}, 'No runs in this directory yet: bin/harness run writes them.'),
+  );
+}
+
+// ---- one run: summary, filters, episodes a page at a time ---------------------------------------
+
+const FILTERS = ['task', 'family', 'condition', 'outcome', 'strategy'];
+const PAGE = 50;
+
+async function showRun(runId) {
+  const overview = await getJson(`/api/runs/${encodeURIComponent(runId)}`);
+  crumbs.replaceChildren(' / ', runId);
+  const params = new URLSearchParams(location.search);
+  const filter = Object.fromEntries(FILTERS.filter((f) => params.get(f)).map((f) => [f, params.get(f)]));
+  const tableBody = el('tbody');
+  const count = el('span');
+  const pager = el('div', { class: 'pager' });
+
+  async function load(offset) {
+    const query = new URLSearchParams({ ...filter, offset: String(offset), limit: String(PAGE) });
+    const page = await getJson(`/api/runs/${encodeURIComponent(runId)}/episodes?${query}`);
+    count.textContent = `${page.total} episodes match`;
+    tableBody.replaceChildren(
+      ...page.rows.map((r) =>
+        el(
+          'tr',
+          { 'data-episode': r.episodeId },
+          el('td', {}, link(['runs', runId, 'episodes', r.episodeId], r.episodeId)),
+          el('td', {}, r.taskId),
+          el('td', {}, r.family),
+          el('td', {}, r.impossible ? 'impossible' : 'control'),
+          el('td', {}, r.conditionId),
+          el('td', {}, String(r.epoch)),
+          el('td', { class: `outcome-${r.outcome}` }, r.outcome),
+          el('td', {}, [...r.strategies, ...r.attemptedStrategies.map((s) => `${s} (attempted)`)].join(', ')),
+          el('td', {}, String(r.attempts)),
+        ),
+      ),
+    );
+    pager.replaceChildren(
+      el(
+        'button',
+        { disabled: offset === 0 ? '' : null, onclick: () => load(Math.max(0, offset - PAGE)) },
+        'previous',
+      ),
+      ` ${page.total ? offset + 1 : 0}–${offset + page.rows.length} of ${page.total} `,
+      el(
+        'button',
+        { disabled: offset + PAGE >= page.total ? '' : null, onclick: () => load(offset + PAGE) },
+        'next',
+      ),
+    );
+  }
+
+  const selects = FILTERS.map((name) =>
+    el(
+      'label',
+      {},
+      `${name} `,
+      el(
+        'select',
+        {
+          name,
+          onchange: (event) => {
+            if (event.target.value) filter[name] = event.target.value;
+            else delete filter[name];
+            history.replaceState(
+              null,
+              '',
+              `/runs/${encodeURIComponent(runId)}?${new URLSearchParams(filter)}`,
+            );
+            load(0);
+          },
+        },
+        el('option', { value: '' }, 'all'),
+        overview.filters[name].map((v) => {
+          const option = el('option', { value: v }, v);
+          if (filter[name] === v) option.selected = true;
+          return option;
+        }),
+      ),
+    ),
+  );
+
+  main.replaceChildren(
+    el('h2', {}, `Run ${overview.runId}`),
+    el(
+      'p',
+      {},
+      `created ${overview.createdAt}, model ${overview.model}, config ${overview.configHash}, ${overview.episodes}${overview.planned ? ` of ${overview.planned}` : ''} episodes recorded`,
+    ),
+    overview.summary
+      ? el('pre', { id: 'summary' }, overview.summary)
+      : el('p', {}, 'No episode recorded yet.'),
+    el('div', { class: 'filters' }, selects, count),
+    pager,
+    el(
+      'table',
+      { id: 'episodes' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          [
+            'episode',
+            'task',
+            'family',
+            'kind',
+            'condition',
+            'epoch',
+            'outcome',
+            'strategies',
+            'attempts',
+          ].map((h) => el('th', {}, h)),
+        ),
+      ),
+      tableBody,
+    ),
+  );
+  await load(0);
+}
+
+// ---- one episode -----------------------------------------------------------------------------------
+
+/**
+ * Diverging colour for a reading on a scale of +-max centred on 0: red above, blue below, opacity
+ * proportional to |value| / max (as CircuitsVis colours tokens).
+ */
+function colour(value, max) {
+  const a = max > 0 ? Math.min(1, Math.abs(value) / max) : 0;
+  return value >= 0 ? `rgba(220, 38, 38, ${a.toFixed(3)})` : `rgba(37, 99, 235, ${a.toFixed(3)})`;
+}
+
+function showTip(event, text) {
+  tip.textContent = text;
+  tip.hidden = false;
+  tip.style.left = `${event.clientX + 12}px`;
+  tip.style.top = `${event.clientY + 12}px`;
+}
+
+function hideTip() {
+  tip.hidden = true;
+}
+
+function steeringText(condition) {
+  if (condition.steer.length === 0) return 'unsteered';
+  return condition.steer
+    .map(
+      (s) =>
+        `${s.vector}: c = ${fmt(s.coefficient, 2)} (raw multiple of the vector), s = ${fmt(s.strength * 100, 2)} % of the mean residual norm, layers ${s.layers.join(', ')}`,
+    )
+    .join('; ');
+}
+
+/** Lines of the file after the episode, marked with the diff against before; ids let evidence find them. */
+function fileDiff(change, key) {
+  const before = change.before ?? '';
+  const after = change.after ?? '';
+  const box = el('div', { class: 'diff', 'data-file': change.path });
+  let line = 0;
+  for (const part of Diff.diffLines(before, after)) {
+    const lines = part.value.replace(/\n$/, '').split('\n');
+    for (const text of lines) {
+      if (part.removed) box.append(el('div', { class: 'del' }, el('span', { class: 'ln' }, '-'), text));
+      else {
+        line += 1;
+        box.append(
+          el(
+            'div',
+            { class: part.added ? 'add' : '', id: `${key}-L${line}` },
+            el('span', { class: 'ln' }, String(line)),
+            text,
+          ),
+        );
+      }
+    }
+  }
+  return box;
+}
+
+function renderEpisode(data, container, key) {
+  const { transcript, tokens } = data;
+  const record = transcript.record;
+  const emotions = [...new Set(transcript.attempts.flatMap((a) => Object.keys(a.perToken)))].sort();
+  let probe = emotions.includes('desperation') ? 'desperation' : emotions[0];
+  const fileKeys = new Map(transcript.changes.map((c, i) => [c.path, `${key}-f${i}`]));
+
+  const verdict = record.verdict;
+  const evidence = verdict.evidence.map((e) => {
+    const fileKey = fileKeys.get(e.file);
+    const target = fileKey && e.line !== null ? `${fileKey}-L${e.line}` : undefined;
+    const label = `${e.file}${e.line !== null ? `:${e.line}` : ''}`;
+    return el(
+      'li',
+      {},
+      target
+        ? el(
+            'a',
+            {
+              href: `#${target}`,
+              class: 'evidence',
+              onclick: (event) => {
+                event.preventDefault();
+                for (const old of container.querySelectorAll('.hl')) old.classList.remove('hl');
+                const lineNode = document.getElementById(target);
+                if (lineNode) {
+                  lineNode.classList.add('hl');
+                  lineNode.scrollIntoView({ block: 'center' });
+                }
+              },
+            },
+            label,
+          )
+        : el('span', {}, label, fileKey ? '' : ' (file not changed in this episode)'),
+      e.strategy ? ` [${e.strategy}] ` : ' ',
+      e.why,
+      el('pre', {}, e.excerpt),
+    );
+  });
+
+  const probeSelect = el(
+    'select',
+    {
+      class: 'probe',
+      onchange: (event) => {
+        probe = event.target.value;
+        paintTokens();
+      },
+    },
+    emotions.map((e) => el('option', { value: e }, e)),
+  );
+  if (probe) probeSelect.value = probe;
+  const legend = el('span', { class: 'legend' });
+
+  const replies = [];
+  const attempts = record.attempts.map((attempt) => {
+    const stored = transcript.attempts.find((a) => a.index === attempt.index);
+    const split = tokens[transcript.attempts.indexOf(stored)];
+    const reply = el('div', { class: 'reply', 'data-attempt': attempt.index });
+    replies.push({ reply, stored, split, text: attempt.replyText });
+    const strips = emotions
+      .filter((e) => stored?.perToken[e]?.length)
+      .map((e) =>
+        el(
+          'div',
+          {},
+          el('div', { class: 'strip-label' }, e),
+          el(
+            'div',
+            { class: 'strip', 'data-emotion': e },
+            stored.perToken[e].map((v, i) =>
+              el('span', {
+                'data-value': v,
+                onmousemove: (event) => showTip(event, `${e} at token ${i + 1}: ${fmt(v)}`),
+                onmouseleave: hideTip,
+              }),
+            ),
+          ),
+        ),
+      );
+    const tests = attempt.tests
+      ? `tests: ${attempt.tests.passed} passed, ${attempt.tests.failed} failed of ${attempt.tests.total}${attempt.tests.timedOut ? ' (timed out)' : ''}`
+      : 'tests: not run';
+    const readings = Object.entries(attempt.readings ?? {})
+      .map(([e, r]) => `${e} mean ${fmt(r.mean)}, max ${fmt(r.max)}`)
+      .join('; ');
+    return el(
+      'div',
+      { class: 'section attempt' },
+      el('h3', {}, `Attempt ${attempt.index}`),
+      el(
+        'p',
+        { class: 'note' },
+        `${attempt.completionTokens} reply tokens, stop: ${attempt.stopReason}; ${tests}`,
+        readings ? `; ${readings}` : '',
+      ),
+      attempt.filesWritten.length
+        ? el('p', {}, 'files written: ', attempt.filesWritten.map((f) => f.path).join(', '))
+        : null,
+      attempt.problems.length ? el('p', {}, 'problems: ', attempt.problems.join('; ')) : null,
+      attempt.flaggedImpossible
+        ? el('p', {}, 'flagged impossible: ', attempt.flaggedImpossible.reason)
+        : null,
+      reply,
+      strips,
+      stored?.feedback !== undefined
+        ? el(
+            'details',
+            { open: '' },
+            el('summary', {}, 'test feedback the model got'),
+            el('pre', {}, stored.feedback),
+          )
+        : null,
+    );
+  });
+
+  function paintTokens() {
+    const values = replies.flatMap((r) => r.stored?.perToken[probe] ?? []);
+    const max = Math.max(0, ...values.map((v) => Math.abs(v)));
+    legend.textContent = probe
+      ? `${probe}: blue below 0, red above, full colour at |value| = ${fmt(max)} (one scale for the episode)`
+      : 'no per-token readings in this transcript';
+    for (const { reply, stored, split, text } of replies) {
+      const series = stored?.perToken[probe] ?? [];
+      if (!split || series.length === 0) {
+        reply.replaceChildren(text);
+        continue;
+      }
+      reply.replaceChildren(
+        ...split.pieces.map((piece, i) => {
+          const value = series[i];
+          const span = el(
+            'span',
+            {
+              class: piece === null ? 'tok tok-missing' : 'tok',
+              'data-index': i,
+              'data-value': value,
+              style: { backgroundColor: value === undefined ? '' : colour(value, max) },
+              onmousemove: (event) => showTip(event, `${probe} at token ${i + 1}: ${fmt(value)}`),
+              onmouseleave: hideTip,
+            },
+            piece === null ? '⟨end⟩' : piece,
+          );
+          return span;
+        }),
+      );
+      if (split.encoded !== series.length)
+        reply.append(
+          el(
+            'div',
+            { class: 'note' },
+            `${series.length} readings; the reply text encodes to ${split.encoded} tokens (positions past the text are the end-of-turn token or a cut stop sequence)`,
+          ),
+        );
+    }
+    for (const strip of container.querySelectorAll('.strip')) {
+      const all = replies.flatMap((r) => r.stored?.perToken[strip.dataset.emotion] ?? []);
+      const stripMax = Math.max(0, ...all.map((v) => Math.abs(v)));
+      for (const cell of strip.children)
+        cell.style.backgroundColor = colour(Number(cell.dataset.value), stripMax);
+    }
+  }
+
+  const chart = el('div', { class: 'chart' });
+  const files = transcript.changes.map((change) =>
+    el(
+      'div',
+      { class: 'section' },
+      el('h4', {}, `${change.path} (${change.status})`),
+      change.note ? el('p', { class: 'note' }, change.note) : null,
+      fileDiff(change, fileKeys.get(change.path)),
+    ),
+  );
+
+  container.replaceChildren(
+    el(
+      'div',
+      {},
+      el('h2', {}, `${record.taskId} under ${record.conditionId}`),
+      el(
+        'p',
+        {},
+        `episode ${record.episodeId}, ${record.family}, ${record.impossible ? 'impossible' : 'control twin'}, epoch ${record.epoch}, seed ${record.seed}, ended: ${record.endReason}`,
+      ),
+      el('p', { class: 'steering' }, 'steering: ', steeringText(record.condition)),
+      el(
+        'div',
+        { class: 'section verdict' },
+        el('h3', {}, 'Verdict: ', el('span', { class: `outcome-${verdict.outcome}` }, verdict.outcome)),
+        el('p', {}, verdict.explanation),
+        verdict.strategies.length ? el('p', {}, 'strategies: ', verdict.strategies.join(', ')) : null,
+        verdict.attemptedStrategies.length
+          ? el('p', {}, 'attempted while tests failed: ', verdict.attemptedStrategies.join(', '))
+          : null,
+        evidence.length ? el('ol', { class: 'evidence-list' }, evidence) : el('p', {}, 'no evidence items'),
+      ),
+      el('div', { class: 'section' }, el('h3', {}, 'Readings by attempt (mean over the reply)'), chart),
+      el('div', {}, 'colour tokens by ', probeSelect, ' ', legend),
+      attempts,
+      el('h3', {}, 'Files: the workspace before the episode against after it'),
+      files.length ? files : el('p', {}, 'no file changed'),
+    ),
+  );
+  paintTokens();
+  drawChart(chart, record, emotions);
+}
+
+function drawChart(target, record, emotions) {
+  const x = record.attempts.map((a) => a.index);
+  const series = emotions.map((e) => record.attempts.map((a) => a.readings?.[e]?.mean ?? null));
+  if (x.length === 0 || emotions.length === 0) {
+    target.append('no readings recorded');
+    return;
+  }
+  const colours = ['#dc2626', '#2563eb', '#059669', '#9333ea', '#d97706'];
+  const width = Math.max(300, Math.min(700, target.clientWidth || 600));
+  new uPlot(
+    {
+      width,
+      height: 180,
+      scales: { x: { time: false } },
+      axes: [{ label: 'attempt', incrs: [1] }, { label: 'mean reading' }],
+      series: [
+        { label: 'attempt' },
+        ...emotions.map((e, i) => ({ label: e, stroke: colours[i % colours.length], width: 2 })),
+      ],
+    },
+    [x, ...series],
+    target,
+  );
+}
+
+async function showEpisode(runId, episodeId) {
+  const data = await getJson(
+    `/api/runs/${encodeURIComponent(runId)}/episodes/${encodeURIComponent(episodeId)}`,
+  );
+  crumbs.replaceChildren(' / ', link(['runs', runId], runId), ' / ', episodeId);
+  const body = el('div');
+  const pairs = data.pairs.length
+    ? el(
+        'p',
+        {},
+        'compare with the same task and seed under: ',
+        data.pairs.map((other) => [
+          link(['compare'], other, { a: `${runId}/${episodeId}`, b: `${runId}/${other}` }),
+          ' ',
+        ]),
+      )
+    : null;
+  main.replaceChildren(pairs ?? '', body);
+  renderEpisode(data, body, 'e');
+}
+
+// ---- compare ---------------------------------------------------------------------------------------
+
+async function showCompare() {
+  const params = new URLSearchParams(location.search);
+  const sides = ['a', 'b'].map((k) => {
+    const value = params.get(k) ?? '';
+    const cut = value.indexOf('/');
+    return { key: k, runId: value.slice(0, cut), episodeId: value.slice(cut + 1) };
+  });
+  crumbs.replaceChildren(' / compare');
+  const columns = sides.map((s) => el('div', { class: 'side', 'data-side': s.key }));
+  main.replaceChildren(el('div', { class: 'compare' }, columns));
+  await Promise.all(
+    sides.map(async (side, i) => {
+      const data = await getJson(
+        `/api/runs/${encodeURIComponent(side.runId)}/episodes/${encodeURIComponent(side.episodeId)}`,
+      );
+      renderEpisode(data, columns[i], side.key);
+    }),
+  );
+}
+
+// ---- routing ---------------------------------------------------------------------------------------
+
+async function route() {
+  delete document.body.dataset.ready;
+  const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  main.replaceChildren('loading…');
+  try {
+    if (parts.length === 0) await showRuns();
+    else if (parts[0] === 'runs' && parts.length === 2) await showRun(parts[1]);
+    else if (parts[0] === 'runs' && parts[2] === 'episodes' && parts.length === 4)
+      await showEpisode(parts[1], parts[3]);
+    else if (parts[0] === 'compare') await showCompare();
+    else main.replaceChildren('page not found');
+  } catch (error) {
+    main.replaceChildren(el('p', { class: 'error' }, String(error.message ?? error)));
+  }
+  document.body.dataset.ready = 'true';
+}
+
+window.addEventListener('popstate', route);
+route();
