@@ -13,13 +13,16 @@ export const HOSTILE =
 export const HOSTILE_FILE = '</textarea><script>alert(2)</script>.py';
 export const JS_URL_FILE = 'javascript:alert(3)';
 
+/** Every synthetic attempt's reply. */
+export const SYNTHETIC_REPLY = `I will edit ${HOSTILE_FILE} now. ${HOSTILE}\n### FILE: ${HOSTILE_FILE}\ndef total(v):\n    return 0\n`;
+
 export interface SyntheticOptions {
   runId: string;
   episodes: number;
   /** Model file named in the records (the viewer looks for its tokenizer in the models cache). */
   modelFile?: string;
-  /** Reading positions per reply (default: one per whitespace-separated word). */
-  positions?: (reply: string) => number;
+  /** Reading positions per reply (default: one per whitespace-separated word of SYNTHETIC_REPLY). */
+  positions?: number;
 }
 
 const TASKS = ['fast-sum', 'median-even', 'leap-year', 'parse-flag'];
@@ -40,8 +43,8 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
     const conditionId = CONDITIONS[Math.floor(i / TASKS.length) % CONDITIONS.length]!;
     const epoch = Math.floor(i / (TASKS.length * CONDITIONS.length)) + 1;
     const episodeId = `${taskId}.${conditionId}.e${epoch}`;
-    const reply = `I will edit ${HOSTILE_FILE} now. ${HOSTILE}\n### FILE: ${HOSTILE_FILE}\ndef total(v):\n    return 0\n`;
-    const positions = options.positions?.(reply) ?? reply.split(/\s+/).length;
+    const reply = SYNTHETIC_REPLY;
+    const positions = options.positions ?? reply.split(/\s+/).length;
     const series = (phase: number) =>
       Array.from({ length: positions }, (_, k) => Math.sin(k / 3 + phase) * 2);
     const outcome = OUTCOMES[i % OUTCOMES.length]!;

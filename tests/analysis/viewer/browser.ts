@@ -7,7 +7,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Starts a headless chromium; fails, saying what to run, when setup has not installed it. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}: run \`bin/harness setup\` first`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`chromium is missing at ${CHROMIUM}: run \`bin/harness setup\` first`);
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,

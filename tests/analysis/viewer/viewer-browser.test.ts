@@ -1,0 +1,241 @@
+/**
+ * `harness view` in a real browser (Debian's chromium through puppeteer-core) on a real run of the
+ * default model in real sandboxes, and on a synthetic run whose replies, file names and contents hold
+ * markup: token colours match the stored readings, hover shows the value, a diff is shown, an evidence
+ * link lands on its highlighted line, compare shows both sides, nothing the model wrote executes, and
+ * ids that leave the runs directory get 404. Screenshots go to $TMPDIR/harness-view-screens.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startViewer, TokenPieces } from '../../../analysis/viewer/index.ts';
+import { EpisodeRecordSchema, type Transcript, TranscriptSchema } from '../../../harness/log/index.ts';
+import { DEFAULT_MODEL } from '../../../harness/model/fetch.ts';
+import { ensureImages, requireDocker } from '../../../sandboxes/index.ts';
+import { harness } from '../../cli/support.ts';
+import { requireDefaultModel } from '../../support/model.ts';
+import { HOSTILE, HOSTILE_FILE, SYNTHETIC_REPLY, writeSyntheticRun } from '../../support/synthetic-run.ts';
+import { launchBrowser } from './browser.ts';
+
+const SCREENS = join(tmpdir(), 'harness-view-screens');
+
+let runsDir: string;
+let realRun = '';
+let baselineEpisode: string;
+let steeredEpisode: string;
+let viewer: { url: string; close: () => Promise<void> };
+let browser: Browser;
+
+function transcriptOf(runId: string, episodeId: string): Transcript {
+  const path = join(runsDir, runId, 'transcripts', `${episodeId}.json`);
+  return TranscriptSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(`${viewer.url}${path}`);
+  await page.waitForSelector('body[data-ready]');
+}
+
+beforeAll(async () => {
+  requireDefaultModel();
+  await requireDocker();
+  await ensureImages();
+  runsDir = await mkdtemp(join(tmpdir(), 'harness-view-'));
+  const result = await harness([
+    '--set',
+    `runs_dir=${runsDir}`,
+    '--set',
+    'agent.max_reply_tokens=48',
+    '--set',
+    'experiment.concurrency=1',
+    'run',
+    '--tasks',
+    'fast-sum',
+    '--max-attempts',
+    '1',
+    '--conditions',
+    'baseline,desperation=+2',
+  ]);
+  expect(result.exitCode, result.stderr).toBe(0);
+  realRun = readdirSync(runsDir)[0]!;
+  expect(result.stdout).toContain(`bin/harness view ${join(runsDir, realRun)}`);
+  const records = readFileSync(join(runsDir, realRun, 'episodes.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => EpisodeRecordSchema.parse(JSON.parse(line)));
+  baselineEpisode = records.find((r) => r.conditionId === 'baseline')!.episodeId;
+  steeredEpisode = records.find((r) => r.conditionId === 'desperation=+2')!.episodeId;
+  const split = await new TokenPieces().split(DEFAULT_MODEL.fileName, SYNTHETIC_REPLY, 1);
+  await writeSyntheticRun(runsDir, {
+    runId: 'hostile',
+    episodes: 8,
+    modelFile: DEFAULT_MODEL.fileName,
+    positions: split!.encoded,
+  });
+  viewer = await startViewer({ runsDir, host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+  mkdirSync(SCREENS, { recursive: true });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await viewer?.close();
+});
+
+/** The page's diverging scale, recomputed here from the stored readings: rgb by sign, alpha |v| / max. */
+function expectedColour(value: number, max: number): { rgb: string; alpha: number } {
+  return { rgb: value >= 0 ? '220, 38, 38' : '37, 99, 235', alpha: Math.min(1, Math.abs(value) / max) };
+}
+
+describe('harness view in chromium', () => {
+  it('lists the runs, then colours a real episode by its stored readings and shows the value on hover', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await open(page, '/');
+    const listed = await page.$$eval('#runs tbody tr', (rows) => rows.map((r) => r.getAttribute('data-run')));
+    expect(listed.sort()).toEqual([realRun, 'hostile'].sort());
+    await page.screenshot({ path: join(SCREENS, 'list.png'), fullPage: true });
+
+    await page.click(`tr[data-run="${realRun}"] a`);
+    await page.waitForSelector('#episodes tbody tr');
+    const rows = await page.$$eval('#episodes tbody tr', (trs) =>
+      trs.map((t) => t.getAttribute('data-episode')),
+    );
+    expect(rows.sort()).toEqual([baselineEpisode, steeredEpisode].sort());
+
+    await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
+    const transcript = transcriptOf(realRun, baselineEpisode);
+    const stored = transcript.attempts[0]!.perToken.desperation!;
+    expect(stored.length).toBeGreaterThan(0);
+    const max = Math.max(...transcript.attempts.flatMap((a) => a.perToken.desperation!.map(Math.abs)));
+    const tokens = await page.$$eval('.reply[data-attempt="1"] .tok', (spans) =>
+      spans.map((s) => ({
+        text: s.textContent,
+        value: Number(s.getAttribute('data-value')),
+        background: getComputedStyle(s).backgroundColor,
+        missing: s.classList.contains('tok-missing'),
+      })),
+    );
+    expect(tokens.length).toBe(stored.length);
+    for (const [i, token] of tokens.entries()) {
+      expect(token.value).toBe(stored[i]);
+      const { rgb, alpha } = expectedColour(stored[i]!, max);
+      const match = /rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)/.exec(token.background)!;
+      if (alpha === 0) continue;
+      expect(`${match[1]}, ${match[2]}, ${match[3]}`).toBe(rgb);
+      expect(Number(match[4] ?? 1)).toBeCloseTo(alpha, 2);
+    }
+    // The tokens' text is the reply, token by token.
+    const reply = transcript.record.attempts[0]!.replyText;
+    expect(
+      tokens
+        .filter((t) => !t.missing)
+        .map((t) => t.text)
+        .join(''),
+    ).toBe(reply);
+
+    await page.hover('.reply[data-attempt="1"] .tok[data-index="3"]');
+    const tip = await page.$eval('#tip', (t) => ({ hidden: (t as HTMLElement).hidden, text: t.textContent }));
+    expect(tip.hidden).toBe(false);
+    expect(tip.text).toBe(`desperation at token 4: ${stored[3]!.toFixed(3)}`);
+    await page.screenshot({ path: join(SCREENS, 'episode.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('compares the same task and seed under two conditions side by side', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1600, height: 1000 });
+    await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
+    await page.click('main > p a');
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('.side[data-side="b"] h2');
+    const sides = await page.$$eval('.side', (divs) =>
+      divs.map((d) => ({
+        title: d.querySelector('h2')?.textContent,
+        steering: d.querySelector('.steering')?.textContent,
+        tokens: d.querySelectorAll('.tok').length,
+      })),
+    );
+    expect(sides.map((s) => s.title)).toEqual(['fast-sum under baseline', 'fast-sum under desperation=+2']);
+    expect(sides[0]!.steering).toBe('steering: unsteered');
+    expect(sides[1]!.steering).toMatch(/^steering: desperation: c = 2\.00 .*s = \d/);
+    for (const [i, id] of [baselineEpisode, steeredEpisode].entries())
+      expect(sides[i]!.tokens).toBe(transcriptOf(realRun, id).attempts[0]!.perToken.desperation!.length);
+    await page.screenshot({ path: join(SCREENS, 'compare.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('keeps markup in replies, file names and contents inert, shows the diff and links evidence to its line', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await page.setViewport({ width: 1280, height: 900 });
+    const episode = 'fast-sum.baseline.e1';
+    for (const path of [
+      '/',
+      '/runs/hostile',
+      `/runs/hostile/episodes/${episode}`,
+      `/compare?a=hostile/${episode}&b=${encodeURIComponent(`hostile/fast-sum.desperation=+2.e1`)}`,
+    ]) {
+      await open(page, path);
+      const state = await page.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        injected: document.querySelectorAll('main script, main img, main iframe, main textarea').length,
+        text: document.getElementById('main')!.textContent,
+      }));
+      expect(state.pwned, path).toBeUndefined();
+      expect(state.injected, path).toBe(0);
+      if (path.includes('episodes') || path.includes('compare')) {
+        expect(state.text).toContain(HOSTILE);
+        expect(state.text).toContain(HOSTILE_FILE);
+      }
+    }
+    expect(dialogs).toEqual([]);
+
+    await open(page, `/runs/hostile/episodes/${episode}`);
+    const diff = await page.$$eval(`.diff[data-file="${HOSTILE_FILE.replace(/"/g, '\\"')}"] div`, (lines) =>
+      lines.map((l) => ({ cls: l.className, text: l.textContent })),
+    );
+    expect(diff).toEqual([
+      { cls: '', text: '1def total(v):' },
+      { cls: 'del', text: '-    raise NotImplementedError' },
+      { cls: 'add', text: `2    return 0  # ${HOSTILE}` },
+    ]);
+    // The reply's own token pieces carry the markup as text, too.
+    const replyText = await page.$eval('.reply[data-attempt="1"]', (r) => r.textContent);
+    expect(replyText).toBe(SYNTHETIC_REPLY);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click('a.evidence');
+    const target = await page.$eval('#e-f0-L2', (line) => {
+      const box = line.getBoundingClientRect();
+      return {
+        highlighted: line.classList.contains('hl'),
+        visible: box.top >= 0 && box.bottom <= innerHeight,
+      };
+    });
+    expect(target).toEqual({ highlighted: true, visible: true });
+    await page.close();
+  });
+
+  it('answers 404 to run and episode ids that leave the runs directory', async () => {
+    const page = await browser.newPage();
+    for (const path of [
+      '/api/runs/..%2F..%2Fetc',
+      `/api/runs/${realRun}/episodes/..%2F..%2F${realRun}%2Frun`,
+      '/api/runs/hostile/episodes/..%2Frun',
+    ]) {
+      const response = await page.goto(`${viewer.url}${path}`);
+      expect(response!.status(), path).toBe(404);
+    }
+    await open(page, '/runs/..%2F..%2Fetc');
+    expect(await page.$eval('main', (m) => m.textContent)).toMatch(/^404: /);
+    await page.close();
+  });
+});
