@@ -1,4 +1,5 @@
 /** `harness setup`: idempotent; installs and builds what is missing and says what it did and skipped. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { aptInstall, ensureDockerEngine, ensureImages, imageStatus } from '../../../sandboxes/index.ts';
@@ -7,6 +8,12 @@ import { cacheRoot, pullModel } from '../../model/fetch.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
 import { runProbesBuild } from './probes.ts';
+
+/**
+ * Debian's chromium, which the viewer's browser tests drive through puppeteer-core (the browser downloads
+ * of puppeteer and playwright are not reachable from every machine; apt is).
+ */
+export const CHROMIUM = '/usr/bin/chromium';
 
 export interface SetupStep {
   name: string;
@@ -38,6 +45,14 @@ export function setupSteps(config: HarnessConfig): SetupStep[] {
           .filter((r) => r.built)
           .map((r) => r.tag)
           .join(', ')}`;
+      },
+    },
+    {
+      name: 'browser (chromium, for the viewer tests)',
+      run: async () => {
+        if (existsSync(CHROMIUM)) return `present at ${CHROMIUM}, skipped`;
+        await aptInstall(['chromium']);
+        return `installed chromium (apt) at ${CHROMIUM}`;
       },
     },
     {

@@ -1,9 +1,7 @@
 /** Debian's chromium driven by puppeteer-core, for the viewer's browser tests and screenshots. */
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
-
-/** Where `bin/harness setup` installs the browser (apt's chromium package). */
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM } from '../../../harness/cli/commands/setup.ts';
 
 /** Starts a headless chromium; fails, saying what to run, when setup has not installed it. */
 export async function launchBrowser(): Promise<Browser> {
