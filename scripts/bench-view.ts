@@ -1,0 +1,54 @@
+/**
+ * `harness view`: time to the first render of a run's episode list, for a synthetic run of 2,000
+ * episodes beside one of 20 (the peer: the same page where the run's size cannot matter), measured in
+ * chromium from navigation to the first row on screen. Cold is the first visit after the server starts
+ * (episodes.jsonl read and checked against the schema), warm a visit after that (median of the rounds).
+ * Also `harness show`'s text summary of the 2,000-episode run, which reads the same records.
+ * Target: the 2,000-episode list renders in under a second.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { median } from '../analysis/index.ts';
+import { startViewer } from '../analysis/viewer/index.ts';
+import { runShow } from '../harness/cli/commands/show.ts';
+import { launchBrowser } from '../tests/analysis/viewer/browser.ts';
+import { writeSyntheticRun } from '../tests/support/synthetic-run.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SIZES = [2000, 20];
+
+const runsDir = await mkdtemp(join(tmpdir(), 'harness-bench-view-'));
+try {
+  for (const size of SIZES) await writeSyntheticRun(runsDir, { runId: `run-${size}`, episodes: size });
+  const browser = await launchBrowser();
+  try {
+    for (const size of SIZES) {
+      const viewer = await startViewer({ runsDir, host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage();
+      const visit = async () => {
+        const started = performance.now();
+        await page.goto(`${viewer.url}/runs/run-${size}`);
+        await page.waitForSelector('#episodes tbody tr');
+        return performance.now() - started;
+      };
+      const cold = await visit();
+      const warm: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) warm.push(await visit());
+      const rows = await page.$$eval('#episodes tbody tr', (trs) => trs.length);
+      console.log(
+        `episode list, ${String(size).padStart(4)} episodes: cold ${cold.toFixed(0)} ms, warm median ${median(warm).toFixed(0)} ms (${ROUNDS} rounds, ${rows} rows on the first page)`,
+      );
+      await page.close();
+      await viewer.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  const started = performance.now();
+  await runShow({ runsDir, runId: 'run-2000' });
+  console.log(`peer: harness show run-2000 (text summary): ${(performance.now() - started).toFixed(0)} ms`);
+} finally {
+  await rm(runsDir, { recursive: true, force: true });
+}
