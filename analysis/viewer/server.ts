@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InputError } from '../../harness/errors.ts';
+import { attemptFiles } from './attempt-files.ts';
 import { NotFoundError, RunsReader } from './runs.ts';
 import { TokenPieces } from './tokens.ts';
 
@@ -98,7 +99,12 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
           return positions ? ((await tokens.split(model, reply, positions)) ?? null) : null;
         }),
       );
-      return { transcript, tokens: pieces, pairs: await reader.pairOf(run, episode) };
+      return {
+        transcript,
+        tokens: pieces,
+        attemptFiles: attemptFiles(transcript),
+        pairs: await reader.pairOf(run, episode),
+      };
     },
   );
   return app;

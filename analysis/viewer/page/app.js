@@ -280,7 +280,7 @@ function fileDiff(change, key) {
   return box;
 }
 
-function renderEpisode(data, container, key) {
+function renderEpisode(data, container, key, sharedMax) {
   const { transcript, tokens } = data;
   const record = transcript.record;
   const emotions = [...new Set(transcript.attempts.flatMap((a) => Object.keys(a.perToken)))].sort();
@@ -385,6 +385,28 @@ function renderEpisode(data, container, key) {
         : null,
       reply,
       strips,
+      (data.attemptFiles[record.attempts.indexOf(attempt)] ?? []).map((file, i) =>
+        el(
+          'details',
+          { class: 'attempt-file', open: '' },
+          el('summary', {}, `${file.path}: what attempt ${attempt.index} wrote, against the state before it`),
+          file.after === null
+            ? el(
+                'p',
+                { class: 'note' },
+                'content not recoverable from the reply (no block matches the recorded sha256)',
+              )
+            : [
+                file.before === null
+                  ? el('p', { class: 'note' }, 'earlier content not recorded: shown whole')
+                  : null,
+                fileDiff(
+                  { path: file.path, before: file.before ?? '', after: file.after },
+                  `${key}-a${attempt.index}-f${i}`,
+                ),
+              ],
+        ),
+      ),
       stored?.feedback !== undefined
         ? el(
             'details',
@@ -398,9 +420,9 @@ function renderEpisode(data, container, key) {
 
   function paintTokens() {
     const values = replies.flatMap((r) => r.stored?.perToken[probe] ?? []);
-    const max = Math.max(0, ...values.map((v) => Math.abs(v)));
+    const max = sharedMax?.[probe] ?? Math.max(0, ...values.map((v) => Math.abs(v)));
     legend.textContent = probe
-      ? `${probe}: blue below 0, red above, full colour at |value| = ${fmt(max)} (one scale for the episode)`
+      ? `${probe}: blue below 0, red above, full colour at |value| = ${fmt(max)} (one scale for ${sharedMax ? 'both sides' : 'the episode'})`
       : 'no per-token readings in this transcript';
     for (const { reply, stored, split, text } of replies) {
       const series = stored?.perToken[probe] ?? [];
@@ -437,7 +459,7 @@ function renderEpisode(data, container, key) {
     }
     for (const strip of container.querySelectorAll('.strip')) {
       const all = replies.flatMap((r) => r.stored?.perToken[strip.dataset.emotion] ?? []);
-      const stripMax = Math.max(0, ...all.map((v) => Math.abs(v)));
+      const stripMax = sharedMax?.[strip.dataset.emotion] ?? Math.max(0, ...all.map((v) => Math.abs(v)));
       for (const cell of strip.children)
         cell.style.backgroundColor = colour(Number(cell.dataset.value), stripMax);
     }
@@ -545,14 +567,18 @@ async function showCompare() {
   crumbs.replaceChildren(' / compare');
   const columns = sides.map((s) => el('div', { class: 'side', 'data-side': s.key }));
   main.replaceChildren(el('div', { class: 'compare' }, columns));
-  await Promise.all(
-    sides.map(async (side, i) => {
-      const data = await getJson(
-        `/api/runs/${encodeURIComponent(side.runId)}/episodes/${encodeURIComponent(side.episodeId)}`,
-      );
-      renderEpisode(data, columns[i], side.key);
-    }),
+  const loaded = await Promise.all(
+    sides.map((side) =>
+      getJson(`/api/runs/${encodeURIComponent(side.runId)}/episodes/${encodeURIComponent(side.episodeId)}`),
+    ),
   );
+  // One scale per probe across both sides, so equal colours mean equal readings.
+  const sharedMax = {};
+  for (const data of loaded)
+    for (const attempt of data.transcript.attempts)
+      for (const [emotion, values] of Object.entries(attempt.perToken))
+        sharedMax[emotion] = Math.max(sharedMax[emotion] ?? 0, ...values.map((v) => Math.abs(v)));
+  for (const [i, data] of loaded.entries()) renderEpisode(data, columns[i], sides[i].key, sharedMax);
 }
 
 // ---- routing ---------------------------------------------------------------------------------------

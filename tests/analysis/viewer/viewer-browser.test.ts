@@ -5,6 +5,7 @@
  * link lands on its highlighted line, compare shows both sides, nothing the model wrote executes, and
  * ids that leave the runs directory get 404. Screenshots go to $TMPDIR/harness-view-screens.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -137,6 +138,30 @@ describe('harness view in chromium', () => {
         .join(''),
     ).toBe(reply);
 
+    // What the attempt wrote, shown as a diff whose resulting text hashes to the sha256 in the record.
+    const written = transcript.record.attempts[0]!.filesWritten;
+    // At concurrency 1 the run repeats token for token; this one writes fastsum.py and test_fastsum.py.
+    expect(written.length).toBeGreaterThan(0);
+    const shown = await page.$$eval('.attempt-file', (boxes) =>
+      boxes.map((box) => ({
+        summary: box.querySelector('summary')!.textContent,
+        after: [...box.querySelectorAll('.diff div:not(.del)')].map((line) =>
+          [...line.childNodes]
+            .slice(1)
+            .map((n) => n.textContent)
+            .join(''),
+        ),
+      })),
+    );
+    expect(shown.map((s) => s.summary)).toEqual(
+      written.map((f) => `${f.path}: what attempt 1 wrote, against the state before it`),
+    );
+    for (const [i, file] of written.entries()) {
+      const text = shown[i]!.after.join('\n');
+      const hashes = [text, `${text}\n`].map((t) => createHash('sha256').update(t).digest('hex'));
+      expect(hashes, file.path).toContain(file.sha256);
+    }
+
     await page.hover('.reply[data-attempt="1"] .tok[data-index="3"]');
     const tip = await page.$eval('#tip', (t) => ({ hidden: (t as HTMLElement).hidden, text: t.textContent }));
     expect(tip.hidden).toBe(false);
@@ -157,11 +182,22 @@ describe('harness view in chromium', () => {
         title: d.querySelector('h2')?.textContent,
         steering: d.querySelector('.steering')?.textContent,
         tokens: d.querySelectorAll('.tok').length,
+        legend: d.querySelector('.legend')?.textContent,
       })),
     );
     expect(sides.map((s) => s.title)).toEqual(['fast-sum under baseline', 'fast-sum under desperation=+2']);
     expect(sides[0]!.steering).toBe('steering: unsteered');
     expect(sides[1]!.steering).toMatch(/^steering: desperation: c = 2\.00 .*s = \d/);
+    // One colour scale across both sides: the larger |reading| of the two episodes.
+    const max = Math.max(
+      ...[baselineEpisode, steeredEpisode].flatMap((id) =>
+        transcriptOf(realRun, id).attempts.flatMap((a) => a.perToken.desperation!.map(Math.abs)),
+      ),
+    );
+    for (const side of sides)
+      expect(side.legend).toBe(
+        `desperation: blue below 0, red above, full colour at |value| = ${max.toFixed(3)} (one scale for both sides)`,
+      );
     for (const [i, id] of [baselineEpisode, steeredEpisode].entries())
       expect(sides[i]!.tokens).toBe(transcriptOf(realRun, id).attempts[0]!.perToken.desperation!.length);
     await page.screenshot({ path: join(SCREENS, 'compare.png'), fullPage: true });
