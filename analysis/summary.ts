@@ -21,7 +21,8 @@ export interface SummaryOptions {
   isSolutionFile?: (taskId: string, path: string) => boolean;
 }
 
-export const DEFAULT_COHERENCE: CoherenceThresholds = { maxNllRise: 1, minDistinctRatio: 0.6 };
+/** The defaults of harness.config.yaml's `analysis` section. */
+export const DEFAULT_COHERENCE: CoherenceThresholds = { maxNllRise: 0.5, minDistinctRatio: 0.6 };
 
 export interface RunSummary {
   validity: Validity;

@@ -115,7 +115,7 @@ export const AnalysisConfigSchema = z
     max_nll_rise: z
       .number()
       .positive()
-      .default(1)
+      .default(0.5)
       .describe(
         "a steered condition's text counts as collapsed when the unsteered model's NLL per token of it exceeds the baseline's by more than this (nats)",
       ),

@@ -244,7 +244,7 @@ describe('coherence', () => {
         attempts: r.attempts.map((a) => ({
           ...a,
           replyText: prose,
-          ...(r.conditionId === 'baseline' ? {} : nll(2.5)),
+          ...(r.conditionId === 'baseline' ? {} : nll(2.2)),
         })),
       })),
     );
