@@ -3,10 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderSummary, renderTranscript, summarise } from '../../../analysis/index.ts';
+import { ConfigSchema, validate } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
+import { summaryOptions } from '../../experiment/experiment.ts';
 import { readRecords } from '../../experiment/runner.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { TranscriptSchema } from '../../log/index.ts';
+import { loadTasks } from '../../tasks/index.ts';
 import { loadCommandConfig } from '../context.ts';
 
 export async function runShow(options: {
@@ -19,7 +22,10 @@ export async function runShow(options: {
   if (!options.episodeId) {
     const planned = (meta.plan as { episodes?: number } | undefined)?.episodes;
     const head = `run ${meta.runId} (config ${meta.configHash}), ${records.length}${planned ? ` of ${planned}` : ''} episodes recorded`;
-    return records.length ? `${head}\n\n${renderSummary(summarise(records))}` : head;
+    if (!records.length) return head;
+    // Summarised as the run itself was: its stored thresholds, and the tasks' solution files.
+    const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
+    return `${head}\n\n${renderSummary(summarise(records, summaryOptions(config, await loadTasks())))}`;
   }
   const path = join(store.dir, 'transcripts', `${options.episodeId}.json`);
   let text: string;
