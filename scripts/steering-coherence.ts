@@ -5,7 +5,7 @@
  * 3-grams), then judged against the unsteered condition with the run's thresholds. Used to choose the
  * default experiment's strengths.
  *
- *   npx tsx scripts/steering-coherence.ts [--conditions baseline,desperation=+1,...] [--seeds 2] [--tokens 160]
+ *   npm run probes:steering-coherence -- [--conditions baseline,desperation=+2,...] [--seeds 2] [--tokens 160]
  */
 import { parseArgs } from 'node:util';
 import { type Coherence, DEFAULT_COHERENCE, distinctNgrams, judgeCoherence } from '../analysis/index.ts';
