@@ -8,7 +8,7 @@
  *   npm run probes:steering-coherence -- [--conditions baseline,desperation=+2,...] [--seeds 2] [--tokens 160]
  */
 import { parseArgs } from 'node:util';
-import { type Coherence, DEFAULT_COHERENCE, distinctNgrams, judgeCoherence } from '../analysis/index.ts';
+import { type Coherence, distinctNgrams, judgeCoherence } from '../analysis/index.ts';
 import { loadConfig } from '../harness/config/index.ts';
 import { COHERENCE_CONTEXT_TOKENS } from '../harness/experiment/agent-model.ts';
 import { cacheRoot, resolveModelPath } from '../harness/model/fetch.ts';
@@ -35,6 +35,10 @@ async function main(): Promise<void> {
   });
   const { config } = await loadConfig();
   const conditions = parseConditions(values.conditions);
+  const thresholds = {
+    maxNllRise: config.analysis.max_nll_rise,
+    minDistinctRatio: config.analysis.min_distinct_ratio,
+  };
   const model = await LocalModel.load(resolveModelPath(config.model.source), {
     threads: config.model.threads,
     maxBatch: 8,
@@ -85,14 +89,14 @@ async function main(): Promise<void> {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const base = rows.find((r) => r.id === 'baseline');
     console.log(
-      `probe layer ${plan.layer}, blocks ${plan.blocks.join(',')}; thresholds: NLL rise > ${DEFAULT_COHERENCE.maxNllRise}, distinct < ${DEFAULT_COHERENCE.minDistinctRatio} x baseline`,
+      `probe layer ${plan.layer}, blocks ${plan.blocks.join(',')}; thresholds: NLL rise > ${thresholds.maxNllRise}, distinct < ${thresholds.minDistinctRatio} x baseline`,
     );
     console.log('condition'.padEnd(22), 'NLL/token', 'distinct-3', 'collapsed', 'first reply (start)');
     for (const r of rows) {
       const c: Coherence = { replies: 1, nll: r.nll, distinct: mean(r.distinct), reasons: [] };
       const judged =
         base && r !== base
-          ? judgeCoherence(c, { ...c, nll: base.nll, distinct: mean(base.distinct) }, DEFAULT_COHERENCE)
+          ? judgeCoherence(c, { ...c, nll: base.nll, distinct: mean(base.distinct) }, thresholds)
           : c;
       console.log(
         r.id.padEnd(22),
