@@ -36,6 +36,7 @@ export {
   saveVectors,
   VECTORS_SCHEMA_VERSION,
   VectorsFileSchema,
+  vectorsFileVersion,
 } from './vectors-file.ts';
 export type { LayerVectors, NeutralProjection } from './vectors.ts';
 export { emotionVectors, neutralProjection } from './vectors.ts';

@@ -120,6 +120,15 @@ export function declaredVersion(raw: unknown): unknown {
     : undefined;
 }
 
+/** The format version a vectors file on disk declares; undefined when unreadable or declaring none. */
+export function vectorsFileVersion(file: string): unknown {
+  try {
+    return declaredVersion(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Validates a parsed vectors file; `where` names it in error messages. */
 export function decodeVectors(raw: unknown, where: string): EmotionVectors {
   const version = declaredVersion(raw);

@@ -10,7 +10,6 @@ import { LocalModel } from '../../model/local-model.ts';
 import {
   buildAndValidate,
   DEFAULT_TOKEN_OFFSET,
-  declaredVersion,
   defaultVectorsPath,
   loadVectors,
   readTokens,
@@ -18,6 +17,7 @@ import {
   resolveEmotion,
   VECTORS_SCHEMA_VERSION,
   validationPaths,
+  vectorsFileVersion,
 } from '../../probes/index.ts';
 import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
 import { registerProbesExport } from './probes-export.ts';
@@ -29,15 +29,6 @@ async function loadModel(source: string, threads: number): Promise<LocalModel> {
     spin: true,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
-}
-
-/** The format version a vectors file declares, or undefined when it is unreadable or declares none. */
-function vectorsFileVersion(file: string): unknown {
-  try {
-    return declaredVersion(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    return undefined;
-  }
 }
 
 export interface ProbesBuildResult {
