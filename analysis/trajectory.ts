@@ -3,7 +3,7 @@
  * over the reply's tokens) on the attempt index; then, with episodes as the unit, the mean slope with a
  * Student t 95 % interval, and impossible minus control with Welch's interval.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import jStat from 'jstat';
 import type { EpisodeRecord } from '../harness/log/index.ts';
 import { mean } from './stats.ts';
 
@@ -52,7 +52,7 @@ export function meanWithInterval(values: readonly number[], level = 0.95): Slope
   const n = values.length;
   const estimate = mean(values);
   if (n < 2) return { episodes: n, estimate, low: Number.NaN, high: Number.NaN };
-  const half = tQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(sampleVariance(values) / n);
+  const half = jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * Math.sqrt(sampleVariance(values) / n);
   return { episodes: n, estimate, low: estimate - half, high: estimate + half };
 }
 
@@ -66,7 +66,7 @@ export function welchDifference(a: readonly number[], b: readonly number[], leve
   const se = Math.sqrt(va + vb);
   if (se === 0) return { episodes, estimate, low: estimate, high: estimate };
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  const half = tQuantile(1 - (1 - level) / 2, df) * se;
+  const half = jStat.studentt.inv(1 - (1 - level) / 2, df) * se;
   return { episodes, estimate, low: estimate - half, high: estimate + half };
 }
 
