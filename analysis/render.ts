@@ -151,12 +151,7 @@ export function renderSummary(summary: RunSummary, emotions?: string[]): string 
     if (rows.length)
       parts.push(
         table(
-          [
-            `${emotion} slope (sd/attempt) [95% CI]`,
-            'impossible',
-            'control twins',
-            'impossible - control',
-          ],
+          [`${emotion} slope (sd/attempt) [95% CI]`, 'impossible', 'control twins', 'impossible - control'],
           rows,
         ),
       );

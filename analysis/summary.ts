@@ -75,7 +75,11 @@ export function summarise(records: EpisodeRecord[], options: SummaryOptions = {}
     for (const summary of conditions) {
       if (summary.conditionId === baselineId) continue;
       summary.vsBaseline = compare(byCondition.get(summary.conditionId)!, baseline);
-      summary.coherence = judgeCoherence(summary.coherence, reference, options.coherence ?? DEFAULT_COHERENCE);
+      summary.coherence = judgeCoherence(
+        summary.coherence,
+        reference,
+        options.coherence ?? DEFAULT_COHERENCE,
+      );
     }
   }
   return {

@@ -37,7 +37,6 @@ export interface Validity {
   };
 }
 
-
 export function validity(records: readonly EpisodeRecord[], o: ValidityOptions): Validity {
   const baseline = records.filter((r) => r.conditionId === o.baselineId);
   const pool = baseline.length ? baseline : records;

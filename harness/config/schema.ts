@@ -124,9 +124,7 @@ export const AnalysisConfigSchema = z
       .min(0)
       .max(1)
       .default(0.6)
-      .describe(
-        "...or when its share of distinct word 3-grams falls below this fraction of the baseline's",
-      ),
+      .describe("...or when its share of distinct word 3-grams falls below this fraction of the baseline's"),
   })
   .strict();
 

@@ -1,11 +1,5 @@
 /** From parsed steering requests and a vectors file to what the model adds and what the record says. */
-import {
-  type EmotionVectors,
-  getVector,
-  layerIndex,
-  neutralStats,
-  resolveEmotion,
-} from '../probes/index.ts';
+import { type EmotionVectors, getVector, layerIndex, neutralStats, resolveEmotion } from '../probes/index.ts';
 import type { SteerRequest } from './parse.ts';
 import { randomDirection } from './random.ts';
 import { coefficientFor, type Strengths, type SteerUnit, strengthsOf, type UnitScale } from './units.ts';

@@ -129,9 +129,7 @@ export function registerProbesExport(probes: Command): void {
         result.vectorLayer === 'each' ? "each block's own vector" : `layer ${result.vectorLayer}'s vector`;
       console.log(`wrote ${result.path}: ${source} after blocks ${result.blocks.join(', ')}`);
       for (const s of result.steer)
-        console.log(
-          `  ${s.name} ${formatStrengths(s)} after block(s) ${s.layers.join(', ')}`,
-        );
+        console.log(`  ${s.name} ${formatStrengths(s)} after block(s) ${s.layers.join(', ')}`);
       console.log(`use: llama-cli -m MODEL.gguf --control-vector-scaled ${result.path}:1`);
     });
 }
