@@ -13,7 +13,7 @@ import {
   STEER_UNITS_HELP,
   steeringBlocks,
 } from '../../steering/index.ts';
-import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag, parseLayers } from '../context.ts';
 
 export interface ProbesExportOptions {
   modelSource: string;
@@ -79,11 +79,12 @@ export async function runProbesExport(o: ProbesExportOptions): Promise<ProbesExp
 }
 
 export function registerProbesExport(probes: Command): void {
-  probes
+  const exporter = probes
     .command('export')
     .description(
       'write emotion steering as a llama.cpp control vector GGUF (direction.N = the vector added after block N)',
-    )
+    );
+  modelOption(exporter)
     .requiredOption(
       '--emotion <name[=c]>',
       'emotion and strength c as for --steer: sd, c% or cx (default 1 sd); repeat to combine',
@@ -99,7 +100,6 @@ export function registerProbesExport(probes: Command): void {
     )
     .option('--out <file>', 'output GGUF (default: <name><c>.gguf in the current directory)')
     .option('--vectors <file>', "vectors file (default: probes.vectors, else the cache's file for the model)")
-    .option('--model <source>', "GGUF path or 'default' (default: model.source of the config)")
     .option('--seed <n>', 'seed of the random direction', numberFlag('--seed', { integer: true, min: 0 }))
     .addHelpText(
       'after',
@@ -115,7 +115,7 @@ export function registerProbesExport(probes: Command): void {
           `--vector-layer expects a layer number or "each", received ${JSON.stringify(vl)}`,
         );
       const result = await runProbesExport({
-        modelSource: opts.model ?? config.model.source,
+        modelSource: config.model.source,
         vectorsPath: opts.vectors ?? config.probes.vectors ?? undefined,
         emotions: opts.emotion,
         layers: opts.layers ? parseLayers(opts.layers) : undefined,
