@@ -251,7 +251,7 @@ describe('GgufFile.open on bad input', () => {
     );
   });
 
-  it('rejects absurd counts and unknown tensor types, naming the type id', async () => {
+  it('rejects absurd counts and unsupported tensor types, naming the file, tensor and type', async () => {
     const bytes = await good();
     const huge = Buffer.from(bytes);
     huge.writeBigUInt64LE(2n ** 40n, 8);
@@ -262,9 +262,15 @@ describe('GgufFile.open on bad input', () => {
     const name = bytes.indexOf('token_embd.weight');
     const typeAt = name + 'token_embd.weight'.length + 4 + 16;
     expect(bytes.readUInt32LE(typeAt)).toBe(8);
-    const q5 = Buffer.from(bytes);
-    q5.writeUInt32LE(13, typeAt);
-    await expect(openBytes('q5k.gguf', q5)).rejects.toThrow(/ggml type id 13 \(Q5_K\)/);
+    const iq = Buffer.from(bytes);
+    iq.writeUInt32LE(16, typeAt);
+    await expect(openBytes('iq2.gguf', iq)).rejects.toThrow(
+      /iq2\.gguf: tensor token_embd\.weight has ggml type IQ2_XXS \(id 16\), which this reader does not support/,
+    );
+    iq.writeUInt32LE(99, typeAt);
+    await expect(openBytes('id99.gguf', iq)).rejects.toThrow(
+      /id99\.gguf: tensor token_embd\.weight has ggml type unknown \(id 99\)/,
+    );
   });
 
   it('reports a missing file as input', async () => {
