@@ -45,7 +45,8 @@ export interface EncodeOptions {
   special?: boolean;
   /** Prepend BOS; default the model's rule (tokenizer.ggml.add_bos_token, else llama.cpp's default). */
   addBos?: boolean;
-  /** Append EOS; default the model's rule (tokenizer.ggml.add_eos_token, else no). */
+  /** Append EOS; default the model's rule (tokenizer.ggml.add_eos_token, else no), unless addBos is false
+   * (a fragment of a longer text). */
   addEos?: boolean;
 }
 
@@ -194,7 +195,8 @@ export class Tokenizer {
         afterSpecial = false;
       }
     }
-    if ((options.addEos ?? this.addEos) && this.eosId !== undefined) out.push(this.eosId);
+    const addEos = options.addEos ?? (options.addBos !== false && this.addEos);
+    if (addEos && this.eosId !== undefined) out.push(this.eosId);
     return out;
   }
 
