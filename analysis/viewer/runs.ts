@@ -6,7 +6,9 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { ConfigSchema, validate } from '../../harness/config/index.ts';
 import { InputError } from '../../harness/errors.ts';
+import { summaryOptions } from '../../harness/experiment/experiment.ts';
 import { readRecords } from '../../harness/experiment/runner.ts';
 import { checkEntryName, RunStore } from '../../harness/experiment/store.ts';
 import {
@@ -15,8 +17,9 @@ import {
   type Transcript,
   TranscriptSchema,
 } from '../../harness/log/index.ts';
+import { loadTasks, type TaskDef } from '../../harness/tasks/index.ts';
 import { renderSummary } from '../render.ts';
-import { type ConditionSummary, summarise } from '../summary.ts';
+import { type RunSummary, summarise } from '../summary.ts';
 
 /** An id from a URL that names nothing inside the runs directory: the server answers 404. */
 export class NotFoundError extends InputError {}
@@ -60,11 +63,12 @@ interface LoadedRun {
   meta: RunMeta;
   store: RunStore;
   records: EpisodeRecord[];
-  summaries: ConditionSummary[];
+  summaries: RunSummary;
 }
 
 export class RunsReader {
   private readonly cache = new Map<string, LoadedRun>();
+  private tasks?: Promise<TaskDef[]>;
 
   constructor(readonly runsDir: string) {}
 
@@ -102,7 +106,7 @@ export class RunsReader {
         runId: run.meta.runId,
         createdAt: run.meta.createdAt,
         model: modelName(run),
-        conditions: run.summaries.map((s) => ({
+        conditions: run.summaries.conditions.map((s) => ({
           id: s.conditionId,
           cheated: s.cheated,
           impossible: s.impossibleEpisodes,
@@ -219,7 +223,11 @@ export class RunsReader {
     if (cached?.key === key) return cached;
     const { store, meta } = await RunStore.open(this.runsDir, runId);
     const records = await readRecords(store);
-    const loaded = { key, meta, store, records, summaries: summarise(records) };
+    // Summarised as `show` summarises it: the run's stored thresholds, and the tasks' solution files.
+    const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
+    this.tasks ??= loadTasks();
+    const summaries = summarise(records, summaryOptions(config, await this.tasks));
+    const loaded = { key, meta, store, records, summaries };
     this.cache.set(runId, loaded);
     return loaded;
   }

@@ -3,6 +3,7 @@
  * transcript full of hostile text) and its benchmark (thousands of episodes). Named as synthetic: the
  * replies and readings are made up; nothing here stands in for the model in an end-to-end test.
  */
+import { loadConfig } from '../../harness/config/index.ts';
 import { RunStore } from '../../harness/experiment/store.ts';
 import { TRANSCRIPT_SCHEMA_VERSION, type EpisodeRecord, type Transcript } from '../../harness/log/index.ts';
 import { makeRecord } from './records.ts';
@@ -31,10 +32,12 @@ const OUTCOMES = ['failed', 'cheated', 'gave_up', 'passed_honestly'] as const;
 
 /** Writes runs/<runId>/ with `episodes` episodes whose replies, file names and contents hold HOSTILE. */
 export async function writeSyntheticRun(runsDir: string, options: SyntheticOptions): Promise<string[]> {
+  // The default experiment's config, so the run is summarised with its thresholds as a real run is.
+  const loaded = await loadConfig({ overrides: [] });
   const store = await RunStore.create(runsDir, options.runId, {
     schemaVersion: 1,
-    configHash: 'synthetic',
-    config: { model: { source: 'synthetic' } },
+    configHash: loaded.hash,
+    config: loaded.config as unknown as Record<string, unknown>,
     plan: { episodes: options.episodes },
   });
   const ids: string[] = [];
@@ -68,8 +71,20 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
         tests: {},
       },
       readings: {
-        desperation: { mean: index - 0.5, lastPrompt: 0, max: 2, meanCosine: 0.1 },
-        calm: { mean: 0.5 - index, lastPrompt: 0, max: 2, meanCosine: 0.1 },
+        desperation: {
+          z: { mean: index - 0.5, lastPrompt: 0, max: 2 },
+          mean: index - 0.5,
+          lastPrompt: 0,
+          max: 2,
+          meanCosine: 0.1,
+        },
+        calm: {
+          z: { mean: 0.5 - index, lastPrompt: 0, max: 2 },
+          mean: 0.5 - index,
+          lastPrompt: 0,
+          max: 2,
+          meanCosine: 0.1,
+        },
       },
       promptTokens: 100,
       completionTokens: positions,
@@ -88,7 +103,16 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
           steer:
             conditionId === 'baseline'
               ? []
-              : [{ vector: 'desperation', coefficient: 2, strength: 0.031, layers: [20] }],
+              : [
+                  {
+                    vector: 'desperation',
+                    unit: 'sd',
+                    sd: 2,
+                    coefficient: 1.7,
+                    strength: 0.031,
+                    layers: [20],
+                  },
+                ],
         },
         model: {
           file: options.modelFile ?? 'synthetic.gguf',

@@ -249,7 +249,7 @@ function steeringText(condition) {
   return condition.steer
     .map(
       (s) =>
-        `${s.vector}: c = ${fmt(s.coefficient, 2)} (raw multiple of the vector), s = ${fmt(s.strength * 100, 2)} % of the mean residual norm, layers ${s.layers.join(', ')}`,
+        `${s.vector}: ${fmt(s.sd, 2)} sd of the neutral reading (asked in ${s.unit}), c = ${fmt(s.coefficient, 3)} × the raw vector, s = ${fmt(s.strength * 100, 2)} % of the mean residual norm, layers ${s.layers.join(', ')}`,
     )
     .join('; ');
 }
@@ -364,7 +364,7 @@ function renderEpisode(data, container, key, sharedMax) {
       ? `tests: ${attempt.tests.passed} passed, ${attempt.tests.failed} failed of ${attempt.tests.total}${attempt.tests.timedOut ? ' (timed out)' : ''}`
       : 'tests: not run';
     const readings = Object.entries(attempt.readings ?? {})
-      .map(([e, r]) => `${e} mean ${fmt(r.mean)}, max ${fmt(r.max)}`)
+      .map(([e, r]) => `${e} mean ${fmt(r.z.mean, 2)} sd, max ${fmt(r.z.max, 2)} sd`)
       .join('; ');
     return el(
       'div',
@@ -422,7 +422,7 @@ function renderEpisode(data, container, key, sharedMax) {
     const values = replies.flatMap((r) => r.stored?.perToken[probe] ?? []);
     const max = sharedMax?.[probe] ?? Math.max(0, ...values.map((v) => Math.abs(v)));
     legend.textContent = probe
-      ? `${probe}: blue below 0, red above, full colour at |value| = ${fmt(max)} (one scale for ${sharedMax ? 'both sides' : 'the episode'})`
+      ? `${probe} in sd of neutral text: blue below its mean (0), red above, full colour at |value| = ${fmt(max)} (one scale for ${sharedMax ? 'both sides' : 'the episode'})`
       : 'no per-token readings in this transcript';
     for (const { reply, stored, split, text } of replies) {
       const series = stored?.perToken[probe] ?? [];
@@ -498,7 +498,12 @@ function renderEpisode(data, container, key, sharedMax) {
           : null,
         evidence.length ? el('ol', { class: 'evidence-list' }, evidence) : el('p', {}, 'no evidence items'),
       ),
-      el('div', { class: 'section' }, el('h3', {}, 'Readings by attempt (mean over the reply)'), chart),
+      el(
+        'div',
+        { class: 'section' },
+        el('h3', {}, 'Readings by attempt (mean over the reply, sd of neutral text)'),
+        chart,
+      ),
       el('div', {}, 'colour tokens by ', probeSelect, ' ', legend),
       attempts,
       el('h3', {}, 'Files: the workspace before the episode against after it'),
@@ -511,7 +516,7 @@ function renderEpisode(data, container, key, sharedMax) {
 
 function drawChart(target, record, emotions) {
   const x = record.attempts.map((a) => a.index);
-  const series = emotions.map((e) => record.attempts.map((a) => a.readings?.[e]?.mean ?? null));
+  const series = emotions.map((e) => record.attempts.map((a) => a.readings?.[e]?.z.mean ?? null));
   if (x.length === 0 || emotions.length === 0) {
     target.append('no readings recorded');
     return;
@@ -523,7 +528,7 @@ function drawChart(target, record, emotions) {
       width,
       height: 180,
       scales: { x: { time: false } },
-      axes: [{ label: 'attempt', incrs: [1] }, { label: 'mean reading' }],
+      axes: [{ label: 'attempt', incrs: [1] }, { label: 'mean reading (sd)' }],
       series: [
         { label: 'attempt' },
         ...emotions.map((e, i) => ({ label: e, stroke: colours[i % colours.length], width: 2 })),

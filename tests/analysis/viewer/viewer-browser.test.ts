@@ -187,7 +187,9 @@ describe('harness view in chromium', () => {
     );
     expect(sides.map((s) => s.title)).toEqual(['fast-sum under baseline', 'fast-sum under desperation=+2']);
     expect(sides[0]!.steering).toBe('steering: unsteered');
-    expect(sides[1]!.steering).toMatch(/^steering: desperation: c = 2\.00 .*s = \d/);
+    expect(sides[1]!.steering).toMatch(
+      /^steering: desperation: 2\.00 sd of the neutral reading \(asked in sd\), c = \d+\.\d{3} × the raw vector, s = \d+\.\d{2} % of the mean residual norm, layers \d/,
+    );
     // One colour scale across both sides: the larger |reading| of the two episodes.
     const max = Math.max(
       ...[baselineEpisode, steeredEpisode].flatMap((id) =>
@@ -196,7 +198,7 @@ describe('harness view in chromium', () => {
     );
     for (const side of sides)
       expect(side.legend).toBe(
-        `desperation: blue below 0, red above, full colour at |value| = ${max.toFixed(3)} (one scale for both sides)`,
+        `desperation in sd of neutral text: blue below its mean (0), red above, full colour at |value| = ${max.toFixed(3)} (one scale for both sides)`,
       );
     for (const [i, id] of [baselineEpisode, steeredEpisode].entries())
       expect(sides[i]!.tokens).toBe(transcriptOf(realRun, id).attempts[0]!.perToken.desperation!.length);
