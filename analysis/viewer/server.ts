@@ -110,12 +110,25 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
   return app;
 }
 
-/** Starts the viewer on host:port (port 0 picks a free one) and returns its address and a stop function. */
+/**
+ * Starts the viewer on host:port (port 0 picks a free one) and returns its address and a stop function.
+ * A port in use or an address not on this machine is InputError (exit 2).
+ */
 export async function startViewer(
   options: ViewerOptions & { host: string; port: number },
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const app = await buildViewer(options);
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new InputError(
+        `cannot listen on ${options.host}:${options.port} (${code}): expected a free port on an address of this machine; choose another with --port or --host`,
+      );
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -1,6 +1,7 @@
 /** `harness view` as a user runs it: serves a run's page on loopback; a target that is no directory is exit 2. */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,20 @@ describe('harness view', () => {
       expect(episodes.total).toBe(2);
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'harness-view-cli-'));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const result = await harness(['view', runsDir, '--port', String(port)]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      blocker.close();
     }
   });
 

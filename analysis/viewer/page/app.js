@@ -72,7 +72,7 @@ async function showRuns() {
               el(
                 'div',
                 {},
-                `${c.id}: ${c.episodes} episodes, cheated ${c.cheated}/${c.impossible} impossible`,
+                `${c.id}: cheated on ${c.cheated} of ${c.impossible} impossible${c.impossible ? ` (${((100 * c.cheated) / c.impossible).toFixed(0)} %)` : ''}, ${c.episodes} episodes in all`,
               ),
             ),
           ),
@@ -189,9 +189,6 @@ async function showRun(runId) {
       {},
       `created ${overview.createdAt}, model ${overview.model}, config ${overview.configHash}, ${overview.episodes}${overview.planned ? ` of ${overview.planned}` : ''} episodes recorded`,
     ),
-    overview.summary
-      ? el('pre', { id: 'summary' }, overview.summary)
-      : el('p', {}, 'No episode recorded yet.'),
     el('div', { class: 'filters' }, selects, count),
     pager,
     el(
@@ -218,6 +215,14 @@ async function showRun(runId) {
       ),
       tableBody,
     ),
+    overview.summary
+      ? el(
+          'details',
+          { open: '' },
+          el('summary', {}, 'summary tables'),
+          el('pre', { id: 'summary' }, overview.summary),
+        )
+      : el('p', {}, 'No episode recorded yet.'),
   );
   await load(0);
 }
@@ -521,7 +526,8 @@ function drawChart(target, record, emotions) {
     target.append('no readings recorded');
     return;
   }
-  const colours = ['#dc2626', '#2563eb', '#059669', '#9333ea', '#d97706'];
+  // Not red and blue: those are the token scale's two signs.
+  const colours = ['#059669', '#9333ea', '#d97706', '#0891b2', '#be185d'];
   const width = Math.max(300, Math.min(700, target.clientWidth || 600));
   new uPlot(
     {
