@@ -1,12 +1,13 @@
 /** A sandbox backed by one Docker container, kept alive by an init process and `sleep infinity`. */
 import type Docker from 'dockerode';
 import { InputError } from '../harness/errors.ts';
-import { execInContainer } from './exec.ts';
+import { execInContainer, sweepUser } from './exec.ts';
 import { packFiles, unpackFiles } from './files.ts';
 import { resolveImage } from './images.ts';
 import { sandboxLabels } from './labels.ts';
-import { DEFAULT_LIMITS, SANDBOX_USER, WORKDIR } from './limits.ts';
+import { DEFAULT_LIMITS, KEEPER_USER, SANDBOX_USER, WORKDIR } from './limits.ts';
 import { safeRelativePath } from './paths.ts';
+import { checkLimits, checkSandboxUser, isMissingImage, missingImage } from './preflight.ts';
 import { track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
 import type { ExecOptions, ExecResult, FileEntry, Sandbox, SandboxDeath, SandboxSpec } from './types.ts';
@@ -19,32 +20,38 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   const workdir = spec.workdir ?? WORKDIR;
   const memory = limits.memoryMb * 1024 * 1024;
-  const container = await docker.createContainer({
-    Image: image,
-    Cmd: ['sleep', 'infinity'],
-    User: SANDBOX_USER,
-    WorkingDir: workdir,
-    Labels: sandboxLabels(spec.labels),
-    Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
-    HostConfig: {
-      Init: true,
-      NetworkMode: 'none',
-      Memory: memory,
-      MemorySwap: memory,
-      NanoCpus: Math.round(limits.cpus * 1e9),
-      PidsLimit: limits.pids,
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-      Ulimits: [
-        { Name: 'nofile', Soft: 1024, Hard: 1024 },
-        { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
-      ],
-      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=128m' },
-    },
-  });
+  await checkLimits(limits);
+  const container = await docker
+    .createContainer({
+      Image: image,
+      Cmd: ['sleep', 'infinity'],
+      User: KEEPER_USER,
+      WorkingDir: workdir,
+      Labels: sandboxLabels(spec.labels),
+      Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
+      HostConfig: {
+        Init: true,
+        NetworkMode: 'none',
+        Memory: memory,
+        MemorySwap: memory,
+        NanoCpus: Math.round(limits.cpus * 1e9),
+        PidsLimit: limits.pids,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Ulimits: [
+          { Name: 'nofile', Soft: 1024, Hard: 1024 },
+          { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
+        ],
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=128m' },
+      },
+    })
+    .catch((error: unknown) => {
+      throw isMissingImage(error) ? missingImage(spec.image, error) : error;
+    });
   const sandbox = new DockerSandbox(docker, container, workdir, limits.outputLimitBytes, limits.timeoutS);
   track(sandbox);
   try {
+    await checkSandboxUser(container, image);
     await container.start();
   } catch (error) {
     await sandbox.destroy();
@@ -56,6 +63,7 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
 export class DockerSandbox implements Sandbox {
   private destroyed = false;
   private oomKillsSeen = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly docker: Docker,
@@ -69,18 +77,33 @@ export class DockerSandbox implements Sandbox {
     return this.container.id;
   }
 
+  /**
+   * Commands of one sandbox run one at a time: the end of each one ends every process of its user, which
+   * must not reach into another command still running.
+   */
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new InputError('expected a command to run in the sandbox, received none');
+    const timeoutS = options.timeoutS ?? this.defaultTimeoutS;
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+      throw new InputError(`expected a positive timeout in seconds, received ${timeoutS}`);
+    const run = this.queue.then(() => this.execNow(argv, { ...options, timeoutS }));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async execNow(argv: string[], options: ExecOptions & { timeoutS: number }): Promise<ExecResult> {
     const started = performance.now();
+    const user = options.user ?? SANDBOX_USER;
     let result: ExecResult;
     try {
-      result = await execInContainer(this.container, argv, {
+      const ran = await execInContainer(this.container, argv, {
         ...options,
-        timeoutS: options.timeoutS ?? this.defaultTimeoutS,
         cwd: options.cwd ?? this.workdir,
-        user: options.user ?? SANDBOX_USER,
+        user,
         outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
       });
+      result = ran.result;
+      if (ran.abandoned) await this.endLeftovers(user);
     } catch (error) {
       // The engine refuses an exec in a container that died or is being removed: that is a result.
       const death = await this.health();
@@ -112,16 +135,31 @@ export class DockerSandbox implements Sandbox {
     return result;
   }
 
+  /**
+   * After the host gave up waiting on a command, ends whatever of it still runs: a sweep of its user's
+   * processes, or, when not even that can start (the process limit exhausted), a restart of the container,
+   * which ends every process in it and keeps the workspace.
+   */
+  private async endLeftovers(user: string): Promise<void> {
+    if (this.destroyed || (await sweepUser(this.container, user))) return;
+    try {
+      await this.container.restart({ t: 0 });
+      this.oomKillsSeen = await this.oomKills();
+    } catch {
+      // A container that cannot restart is dead: health() reports it to the caller.
+    }
+  }
+
   private async oomKills(): Promise<number> {
     if (this.destroyed) return 0;
     try {
       // cgroup v2 names the file memory.events, v1 memory.oom_control; both carry an oom_kill counter.
-      const read = await execInContainer(
+      const { result } = await execInContainer(
         this.container,
         ['sh', '-c', 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'],
         { timeoutS: 5, user: 'root', outputLimitBytes: 4096, cwd: '/' },
       );
-      const match = /^oom_kill\s+(\d+)/m.exec(read.stdout);
+      const match = /^oom_kill\s+(\d+)/m.exec(result.stdout);
       return match ? Number(match[1]) : 0;
     } catch {
       return 0;

@@ -13,7 +13,7 @@ import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import type { ScoringDeps } from '../scoring/index.ts';
 import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
@@ -56,6 +56,7 @@ export async function runExperiment(
   const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
+  await checkLimits(sandboxLimits(config.sandbox));
   const modelPath = resolveModelPath(config.model.source);
 
   const model = await LocalModel.load(modelPath, {

@@ -136,7 +136,12 @@ describe('ModelRuntime', () => {
   it('a prompt that starts with a kept prompt and reply prefills only the rest, and equals a fresh run', async () => {
     const keeping = new ModelRuntime(session, codec, 8, 2);
     const first = 'Tell me a story about a cat';
-    const a = await keeping.generate({ prompt: first, maxTokens: 12, temperature: 0, readout: { layers: [2] } });
+    const a = await keeping.generate({
+      prompt: first,
+      maxTokens: 12,
+      temperature: 0,
+      readout: { layers: [2] },
+    });
     expect(a.text.length).toBeGreaterThan(5);
     const follow = `${first}${a.text}! And now one about a dog`;
     const before = { ...keeping.promptStats };
