@@ -2,6 +2,7 @@
 import type Docker from 'dockerode';
 import { InputError } from '../harness/errors.ts';
 import { execInContainer, sweepUser } from './exec.ts';
+import { fileSystems } from './filesystems.ts';
 import { packFiles, unpackFiles } from './files.ts';
 import { resolveImage } from './images.ts';
 import { sandboxLabels } from './labels.ts';
@@ -10,24 +11,36 @@ import { safeRelativePath } from './paths.ts';
 import { checkLimits, checkSandboxUser, isMissingImage, missingImage } from './preflight.ts';
 import { track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
-import type { ExecOptions, ExecResult, FileEntry, Sandbox, SandboxDeath, SandboxSpec } from './types.ts';
+import type {
+  ExecOptions,
+  ExecResult,
+  FileEntry,
+  Sandbox,
+  SandboxDeath,
+  SandboxLimits,
+  SandboxSpec,
+} from './types.ts';
 
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Processes lent to a sweep when the sandbox's own limit is exhausted (a shell and a `sleep`, with room). */
+const SWEEP_ROOM = 16;
 
 export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
   const docker = await requireDocker();
   const image = await resolveImage(spec.image);
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   const workdir = spec.workdir ?? WORKDIR;
-  const memory = limits.memoryMb * 1024 * 1024;
   await checkLimits(limits);
+  const labels = sandboxLabels(spec.labels);
+  const { memoryBytes: filesBytes, ...files } = fileSystems(limits, workdir, labels);
+  const memory = limits.memoryMb * 1024 * 1024 + filesBytes;
   const container = await docker
     .createContainer({
       Image: image,
       Cmd: ['sleep', 'infinity'],
       User: KEEPER_USER,
       WorkingDir: workdir,
-      Labels: sandboxLabels(spec.labels),
+      Labels: labels,
       Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
       HostConfig: {
         Init: true,
@@ -42,13 +55,13 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
           { Name: 'nofile', Soft: 1024, Hard: 1024 },
           { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
         ],
-        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=128m' },
+        ...files,
       },
     })
     .catch((error: unknown) => {
       throw isMissingImage(error) ? missingImage(spec.image, error) : error;
     });
-  const sandbox = new DockerSandbox(docker, container, workdir, limits.outputLimitBytes, limits.timeoutS);
+  const sandbox = new DockerSandbox(docker, container, workdir, limits);
   track(sandbox);
   try {
     await checkSandboxUser(container, image);
@@ -69,8 +82,7 @@ export class DockerSandbox implements Sandbox {
     private readonly docker: Docker,
     private readonly container: Docker.Container,
     readonly workdir: string,
-    private readonly outputLimitBytes: number,
-    private readonly defaultTimeoutS: number,
+    private readonly limits: SandboxLimits,
   ) {}
 
   get id(): string {
@@ -83,7 +95,7 @@ export class DockerSandbox implements Sandbox {
    */
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new InputError('expected a command to run in the sandbox, received none');
-    const timeoutS = options.timeoutS ?? this.defaultTimeoutS;
+    const timeoutS = options.timeoutS ?? this.limits.timeoutS;
     if (!Number.isFinite(timeoutS) || timeoutS <= 0)
       throw new InputError(`expected a positive timeout in seconds, received ${timeoutS}`);
     const run = this.queue.then(() => this.execNow(argv, { ...options, timeoutS }));
@@ -100,7 +112,7 @@ export class DockerSandbox implements Sandbox {
         ...options,
         cwd: options.cwd ?? this.workdir,
         user,
-        outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
+        outputLimitBytes: options.outputLimitBytes ?? this.limits.outputLimitBytes,
       });
       result = ran.result;
       if (ran.abandoned) await this.endLeftovers(user);
@@ -136,17 +148,19 @@ export class DockerSandbox implements Sandbox {
   }
 
   /**
-   * After the host gave up waiting on a command, ends whatever of it still runs: a sweep of its user's
-   * processes, or, when not even that can start (the process limit exhausted), a restart of the container,
-   * which ends every process in it and keeps the workspace.
+   * After the host gave up waiting on a command, ends whatever of it still runs with a sweep of its
+   * user's processes. When the process limit is exhausted not even the sweep can start, so the limit is
+   * raised by SWEEP_ROOM for the sweep and then restored.
    */
   private async endLeftovers(user: string): Promise<void> {
     if (this.destroyed || (await sweepUser(this.container, user))) return;
     try {
-      await this.container.restart({ t: 0 });
-      this.oomKillsSeen = await this.oomKills();
+      await this.container.update({ PidsLimit: this.limits.pids + SWEEP_ROOM });
+      await sweepUser(this.container, user);
     } catch {
-      // A container that cannot restart is dead: health() reports it to the caller.
+      // A container the engine cannot update is dead or being removed: health() reports it to the caller.
+    } finally {
+      await this.container.update({ PidsLimit: this.limits.pids }).catch(() => undefined);
     }
   }
 

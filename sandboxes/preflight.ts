@@ -7,7 +7,18 @@ import type Docker from 'dockerode';
 import { describeValue, InputError } from '../harness/errors.ts';
 import { requireDocker } from './docker.ts';
 import { unpackFiles } from './files.ts';
-import { MAX_TIMEOUT_S, MIN_CPUS, MIN_MEMORY_MB, PID_MAX_LIMIT, SANDBOX_USER } from './limits.ts';
+import {
+  MAX_DISK_MB,
+  MAX_INODES,
+  MAX_TIMEOUT_S,
+  MIN_CPUS,
+  MIN_DISK_MB,
+  MIN_INODES,
+  MIN_MEMORY_MB,
+  PID_MAX_LIMIT,
+  SANDBOX_UID,
+  SANDBOX_USER,
+} from './limits.ts';
 import type { SandboxLimits } from './types.ts';
 
 interface EngineHost {
@@ -33,10 +44,11 @@ function refuse(what: string, expected: string, received: unknown): never {
 /**
  * Checks limits against fixed bounds and the engine's host. Bounds: a CPU share from 0.01 (the engine's
  * minimum) to the host's CPU count; memory from 6 MiB (the engine's minimum) to the host's memory; at
- * most PID_MAX_LIMIT processes; a timeout the host-side deadline can hold (MAX_TIMEOUT_S).
+ * most PID_MAX_LIMIT processes; a timeout the host-side deadline can hold (MAX_TIMEOUT_S); a workspace
+ * of MIN_DISK_MB..MAX_DISK_MB and MIN_INODES..MAX_INODES.
  */
 export async function checkLimits(limits: SandboxLimits): Promise<void> {
-  const { pids, timeoutS, memoryMb, cpus, outputLimitBytes } = limits;
+  const { pids, timeoutS, memoryMb, cpus, outputLimitBytes, diskMb, inodes } = limits;
   if (!Number.isInteger(pids) || pids < 1 || pids > PID_MAX_LIMIT)
     refuse('sandbox process limit (sandbox.pids, --pids)', `an integer from 1 to ${PID_MAX_LIMIT}`, pids);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > MAX_TIMEOUT_S)
@@ -51,6 +63,10 @@ export async function checkLimits(limits: SandboxLimits): Promise<void> {
       'a positive whole number of bytes',
       outputLimitBytes,
     );
+  if (!Number.isInteger(diskMb) || diskMb < MIN_DISK_MB || diskMb > MAX_DISK_MB)
+    refuse('sandbox workspace size', `whole MiB from ${MIN_DISK_MB} to ${MAX_DISK_MB}`, diskMb);
+  if (!Number.isInteger(inodes) || inodes < MIN_INODES || inodes > MAX_INODES)
+    refuse('sandbox workspace inodes', `an integer from ${MIN_INODES} to ${MAX_INODES}`, inodes);
   const machine = await engineHost(await requireDocker());
   if (!Number.isFinite(cpus) || cpus < MIN_CPUS || cpus > machine.cpus)
     refuse(
@@ -83,15 +99,15 @@ const checkedImages = new Map<string, Promise<void>>();
 
 /**
  * Checks that a created (not yet started) container's image has the sandbox user every command runs as,
- * by reading its /etc/passwd. Checked once per image tag.
+ * with the uid its workspace belongs to, by reading its /etc/passwd. Checked once per image tag.
  */
 export function checkSandboxUser(container: Docker.Container, image: string): Promise<void> {
   let check = checkedImages.get(image);
   if (!check) {
-    check = passwdHasUser(container, SANDBOX_USER).then((found) => {
+    check = passwdHasUser(container, SANDBOX_USER, SANDBOX_UID).then((found) => {
       if (!found)
         throw new InputError(
-          `sandbox image ${JSON.stringify(image)} has no user ${JSON.stringify(SANDBOX_USER)}: expected an image built on harness-base (sandboxes/images/base/Dockerfile creates it)`,
+          `sandbox image ${JSON.stringify(image)} has no user ${JSON.stringify(SANDBOX_USER)} with uid ${SANDBOX_UID}: expected an image built on harness-base (sandboxes/images/base/Dockerfile creates it)`,
         );
     });
     checkedImages.set(image, check);
@@ -100,7 +116,7 @@ export function checkSandboxUser(container: Docker.Container, image: string): Pr
   return check;
 }
 
-async function passwdHasUser(container: Docker.Container, user: string): Promise<boolean> {
+async function passwdHasUser(container: Docker.Container, user: string, uid: number): Promise<boolean> {
   let archive: NodeJS.ReadableStream;
   try {
     archive = await container.getArchive({ path: '/etc/passwd' });
@@ -109,5 +125,8 @@ async function passwdHasUser(container: Docker.Container, user: string): Promise
   }
   const { files } = await unpackFiles(archive, 1 << 20, 0);
   const passwd = files.values().next().value?.toString('utf8') ?? '';
-  return passwd.split('\n').some((line) => line.split(':')[0] === user);
+  return passwd.split('\n').some((line) => {
+    const [name, , id] = line.split(':');
+    return name === user && id === String(uid);
+  });
 }

@@ -39,6 +39,10 @@ export interface SandboxLimits {
   pids: number;
   timeoutS: number;
   outputLimitBytes: number;
+  /** Size of the workspace file system, MiB; writes past it fail with ENOSPC. */
+  diskMb: number;
+  /** Files and directories the workspace can hold; more fail with ENOSPC. */
+  inodes: number;
 }
 
 export interface SandboxSpec {
