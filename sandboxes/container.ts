@@ -19,6 +19,7 @@ import type {
   SandboxDeath,
   SandboxLimits,
   SandboxSpec,
+  WriteRefusal,
 } from './types.ts';
 
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -71,6 +72,16 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     throw error;
   }
   return sandbox;
+}
+
+/**
+ * The reason in an engine error about an archive write, which ends in the system call's error text
+ * ("open /workspace/...: file name too long"); the path before it is not repeated.
+ */
+function refusalReason(error: unknown): string {
+  if (error instanceof InputError) return error.message;
+  const reason = /:\s*([a-z][a-z ]+[a-z])\s*$/.exec((error as Error).message ?? '')?.[1];
+  return reason ?? 'the sandbox refused the write';
 }
 
 export class DockerSandbox implements Sandbox {
@@ -188,6 +199,24 @@ export class DockerSandbox implements Sandbox {
     await this.putFiles(
       Object.entries(files).map(([path, content]) => ({ path, content: Buffer.from(content) })),
     );
+  }
+
+  async applyWrites(files: Record<string, string | Buffer>): Promise<WriteRefusal[]> {
+    try {
+      await this.writeFiles(files);
+      return [];
+    } catch {
+      // One archive stops at its first bad entry: write one file at a time to learn which ones fail.
+    }
+    const refused: WriteRefusal[] = [];
+    for (const [path, content] of Object.entries(files)) {
+      try {
+        await this.writeFile(path, content);
+      } catch (error) {
+        refused.push({ path, reason: refusalReason(error) });
+      }
+    }
+    return refused;
   }
 
   /**

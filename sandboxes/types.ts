@@ -54,6 +54,12 @@ export interface SandboxSpec {
   workdir?: string;
 }
 
+export interface WriteRefusal {
+  path: string;
+  /** Why, as the file system put it (e.g. "file name too long", "no space left on device"). */
+  reason: string;
+}
+
 export interface FileEntry {
   /** Path relative to the workspace, with forward slashes. */
   path: string;
@@ -67,6 +73,12 @@ export interface Sandbox {
   /** Paths are relative to the workspace and may not escape it. */
   writeFile(path: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
   writeFiles(files: Record<string, string | Buffer>): Promise<void>;
+  /**
+   * Writes files chosen by the thing under test: each one the file system refuses (a name too long, no
+   * space left, a file where a directory must be, a path outside the workspace) is returned with the
+   * reason, and the others are written. Never throws for a refused file.
+   */
+  applyWrites(files: Record<string, string | Buffer>): Promise<WriteRefusal[]>;
   readFile(path: string): Promise<Buffer>;
   listFiles(dir?: string): Promise<FileEntry[]>;
   /** Reads every file under the workspace (or dir) as a map from relative path to content. */

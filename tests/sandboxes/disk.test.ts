@@ -18,7 +18,12 @@ let sandbox: Sandbox;
 /** Bytes the container's writable layer holds on the host's Docker storage. */
 async function hostLayerBytes(): Promise<number> {
   const docker = await requireDocker();
-  const info = (await docker.getContainer(sandbox.id).inspect({ size: true })) as { SizeRw?: number };
+  const filters = JSON.stringify({ id: [sandbox.id] });
+  const [info] = (await docker.listContainers({ all: true, size: true, filters })) as Array<{
+    SizeRw?: number;
+  }>;
+  if (!info) throw new Error(`the engine does not list ${sandbox.id}`);
+  // The engine leaves SizeRw out when it is 0.
   return info.SizeRw ?? 0;
 }
 
@@ -81,6 +86,15 @@ describe('a sandbox workspace', () => {
     expect(alloc).toMatchObject({ exitCode: 0, stdout: `${115 * 1024 * 1024}\n` });
     expect(alloc.sandboxDied).toBeUndefined();
     await sandbox.exec(['rm', 'fill']);
+  });
+
+  it('refuses a write past the bound as a reason, keeping the files that fit', async () => {
+    const fill = await sandbox.exec(['sh', '-c', 'head -c 15000000 /dev/zero > fill']);
+    expect(fill.exitCode).toBe(0);
+    const refused = await sandbox.applyWrites({ 'small.py': 'x = 1\n', 'big.bin': Buffer.alloc(4 << 20) });
+    expect(refused).toEqual([{ path: 'big.bin', reason: 'no space left on device' }]);
+    expect((await sandbox.readFile('small.py')).toString()).toBe('x = 1\n');
+    await sandbox.exec(['sh', '-c', 'rm -f fill small.py big.bin']);
   });
 
   it('is removed with its sandbox', async () => {

@@ -103,6 +103,21 @@ describe('a python sandbox', () => {
     await expect(sandbox.readFile('/etc/passwd')).rejects.toThrow(/relative/);
   });
 
+  it('reports writes the file system refuses, with the reason, and makes the others', async () => {
+    const refused = await sandbox.applyWrites({
+      'plain.txt': 'a',
+      [`${'n'.repeat(256)}.py`]: 'c',
+      '../outside.py': 'd',
+      'ok/fine.py': 'e',
+    });
+    expect(refused).toEqual([
+      { path: `${'n'.repeat(256)}.py`, reason: 'file name too long' },
+      { path: '../outside.py', reason: 'path "../outside.py" does not name a file inside the workspace' },
+    ]);
+    expect((await sandbox.readFile('ok/fine.py')).toString()).toBe('e');
+    expect((await sandbox.readFile('plain.txt')).toString()).toBe('a');
+  });
+
   it('ends an infinite loop at the deadline with exit 124', async () => {
     const result = await sandbox.exec(['python3', '-c', 'while True: pass'], { timeoutS: 2 });
     expect(result.exitCode).toBe(124);
