@@ -23,8 +23,6 @@ import type {
 } from './types.ts';
 
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
-/** Processes lent to a sweep when the sandbox's own limit is exhausted (a shell and a `sleep`, with room). */
-const SWEEP_ROOM = 16;
 
 export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
   const docker = await requireDocker();
@@ -159,20 +157,13 @@ export class DockerSandbox implements Sandbox {
   }
 
   /**
-   * After the host gave up waiting on a command, ends whatever of it still runs with a sweep of its
-   * user's processes. When the process limit is exhausted not even the sweep can start, so the limit is
-   * raised by SWEEP_ROOM for the sweep and then restored.
+   * After the host gave up waiting on a command (e.g. it stopped the wrapper that would have swept), ends
+   * whatever of it still runs with a sweep of its user's processes. The engine moves an exec into the
+   * container's cgroup after creating it, which the process limit does not refuse, so the sweep starts
+   * even when the limit is exhausted.
    */
   private async endLeftovers(user: string): Promise<void> {
-    if (this.destroyed || (await sweepUser(this.container, user))) return;
-    try {
-      await this.container.update({ PidsLimit: this.limits.pids + SWEEP_ROOM });
-      await sweepUser(this.container, user);
-    } catch {
-      // A container the engine cannot update is dead or being removed: health() reports it to the caller.
-    } finally {
-      await this.container.update({ PidsLimit: this.limits.pids }).catch(() => undefined);
-    }
+    if (!this.destroyed) await sweepUser(this.container, user);
   }
 
   private async oomKills(): Promise<number> {

@@ -20,14 +20,16 @@ type ResolvedOptions = ExecOptions &
  * or has its fork fail, so one sweep ends a fork bomb. Its return value cannot tell whether anything was
  * left (it counts processes it may not signal too), so `left` reads /proc with shell builtins only (no
  * fork while the process limit may be exhausted): is any process other than this shell owned by its real
- * uid? Killed processes stay there until init reaps them, so the sweep repeats until none is left, at most
- * 200 times (about 4 s; the host deadline covers the rest).
+ * uid? (The engine moves an exec into the container's cgroup after creating it, which the process limit
+ * does not refuse, so the sweep itself starts even when a fork bomb holds every slot.) Killed processes
+ * stay there until init reaps them, so the sweep repeats until none is left, at most 500 times (10 s or
+ * more; the host deadline covers the rest).
  */
 const SWEEP = [
   'me=; while read k r x; do [ "$k" = Uid: ] && me=$r && break; done </proc/$$/status',
   'left() { for f in /proc/[0-9]*/status; do [ "$f" = /proc/$$/status ] && continue; ' +
     'while read k r x; do [ "$k" = Uid: ] || continue; [ "$r" = "$me" ] && return 0; break; done <"$f"; done; return 1; }',
-  'n=0; while left && [ $n -lt 200 ]; do kill -9 -1; n=$((n+1)); left && sleep 0.02; done',
+  'n=0; while left && [ $n -lt 500 ]; do kill -9 -1; n=$((n+1)); left && sleep 0.02; done',
 ].join('\n');
 
 /** Runs "$@" under timeout, then sweeps; exits with the command's own status. */
@@ -133,7 +135,7 @@ export async function execInContainer(
 
 /**
  * Ends every process of user in the container, without a timeout wrapper (the sweep must not kill its own
- * parent). Returns false when the engine could not start it, e.g. when the process limit is exhausted.
+ * parent). Returns false when the engine could not run it (a dead container).
  */
 export async function sweepUser(container: Docker.Container, user: string): Promise<boolean> {
   try {

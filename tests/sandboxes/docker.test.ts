@@ -157,6 +157,30 @@ describe('a python sandbox', () => {
     expect(await leftovers()).toBe(0);
   });
 
+  it('ends what is left when a command stops its own wrapper and the host deadline passes', async () => {
+    // The command's parent is timeout(1); the wrapper that would sweep after it is timeout's parent.
+    const script =
+      'setsid -f sleep 300 </dev/null >/dev/null 2>&1; kill -STOP "$(cut -d" " -f4 /proc/$PPID/stat)"';
+    const result = await sandbox.exec(['sh', '-c', script], { timeoutS: 1 });
+    expect(result.timedOut).toBe(true);
+    expect(await leftovers()).toBe(0);
+  });
+
+  it('ends escaped processes that hold every process slot when the host deadline passes', async () => {
+    // Every slot stays taken: the sweep itself must not need to fork.
+    const script =
+      'kill -STOP "$(cut -d" " -f4 /proc/$PPID/stat)"; ' +
+      'setsid -f bash -c "while :; do sleep 1000 & done" </dev/null >/dev/null 2>&1';
+    const result = await sandbox.exec(['sh', '-c', script], { timeoutS: 1 });
+    expect(result.timedOut).toBe(true);
+    expect(await leftovers()).toBe(0);
+    const max = await sandbox.exec(
+      ['sh', '-c', 'cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null'],
+      { user: 'root' },
+    );
+    expect(max.stdout.trim()).toBe(String(limits.pids));
+  });
+
   it('reports an out-of-memory kill as such, not as a normal exit', async () => {
     const result = await sandbox.exec(['python3', '-c', 'x = bytearray(1500 * 1024 * 1024)']);
     expect(result.exitCode).not.toBe(0);
