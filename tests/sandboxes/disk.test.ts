@@ -10,6 +10,7 @@ import {
   requireDocker,
   type Sandbox,
 } from '../../sandboxes/index.ts';
+import { harness } from '../cli/support.ts';
 
 const run = `vitest-disk-${randomUUID()}`;
 const limits = { ...DEFAULT_LIMITS, memoryMb: 128, diskMb: 16, inodes: 256, timeoutS: 60 };
@@ -95,6 +96,14 @@ describe('a sandbox workspace', () => {
     expect(refused).toEqual([{ path: 'big.bin', reason: 'no space left on device' }]);
     expect((await sandbox.readFile('small.py')).toString()).toBe('x = 1\n');
     await sandbox.exec(['sh', '-c', 'rm -f fill small.py big.bin']);
+  });
+
+  it('survives `sandbox prune` run by another harness process while its sandbox lives', async () => {
+    await sandbox.writeFile('kept.txt', 'still here');
+    const prune = await harness(['sandbox', 'prune']);
+    expect(prune.exitCode).toBe(0);
+    expect(prune.stdout).toMatch(/kept [1-9]\d* of a harness still running/);
+    expect((await sandbox.readFile('kept.txt')).toString()).toBe('still here');
   });
 
   it('is removed with its sandbox', async () => {
