@@ -1,4 +1,5 @@
 /** A sandbox backed by one Docker container, kept alive by an init process and `sleep infinity`. */
+import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { InputError } from '../harness/errors.ts';
 import { execInContainer, sweepUser } from './exec.ts';
@@ -7,7 +8,7 @@ import { packFiles, unpackFiles } from './files.ts';
 import { resolveImage } from './images.ts';
 import { sandboxLabels } from './labels.ts';
 import { DEFAULT_LIMITS, KEEPER_USER, SANDBOX_USER, WORKDIR } from './limits.ts';
-import { safeRelativePath } from './paths.ts';
+import { isSafeRelativePath, safeRelativePath } from './paths.ts';
 import { checkLimits, checkSandboxUser, isMissingImage, missingImage } from './preflight.ts';
 import { track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
@@ -19,6 +20,7 @@ import type {
   SandboxDeath,
   SandboxLimits,
   SandboxSpec,
+  WorkspaceSnapshot,
   WriteRefusal,
 } from './types.ts';
 
@@ -211,20 +213,30 @@ export class DockerSandbox implements Sandbox {
   }
 
   /**
-   * Writes files owned by root and read-only, outside or inside the workspace (absolute container path):
-   * used by scoring for files the sandbox user must not change.
+   * Writes files owned by root and read-only (with root-owned folders), named relative to root, an
+   * absolute container path: used by scoring for files the sandbox user must not change. Only the
+   * workspace is writable (the image's file system is read-only), so every file must lie inside it; the
+   * workspace folder itself is root's already (see filesystems.ts).
    */
   async writeProtectedFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
+    const inside = (path: string): string => {
+      const relative = posix.relative(this.workdir, posix.resolve(root, path));
+      if (!isSafeRelativePath(relative))
+        throw new InputError(
+          `expected a protected file inside the workspace ${this.workdir}, received ${JSON.stringify(posix.join(root, path))}`,
+        );
+      return relative;
+    };
     const archive = await packFiles(
       Object.entries(files).map(([path, content]) => ({
-        path,
+        path: inside(path),
         content: Buffer.from(content),
         mode: 0o444,
         uid: 0,
         gid: 0,
       })),
     );
-    await this.container.putArchive(archive, { path: root });
+    await this.container.putArchive(archive, { path: this.workdir });
   }
 
   private async putFiles(files: Array<{ path: string; content: Buffer; mode?: number }>): Promise<void> {
@@ -254,6 +266,12 @@ export class DockerSandbox implements Sandbox {
     if (dir === undefined) return files;
     const prefix = safeRelativePath(dir);
     return new Map([...files].map(([name, content]) => [`${prefix}/${name}`, content]));
+  }
+
+  async snapshot(limits: { maxFileBytes: number; maxTotalBytes: number }): Promise<WorkspaceSnapshot> {
+    const archive = await this.container.getArchive({ path: this.workdir });
+    const { files, omitted } = await unpackFiles(archive, limits.maxTotalBytes, 1, limits.maxFileBytes);
+    return { files, omitted: omitted.sort((a, b) => a.path.localeCompare(b.path)) };
   }
 
   async listFiles(dir?: string): Promise<FileEntry[]> {

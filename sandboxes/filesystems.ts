@@ -4,7 +4,10 @@
  * every writable place is a tmpfs with a size and an inode limit:
  *
  * - the workspace: a volume of the `local` driver with `type=tmpfs`, so the engine's archive API (file
- *   copies in and out) reaches it, which it does not for plain tmpfs mounts; removed with the container;
+ *   copies in and out) reaches it, which it does not for plain tmpfs mounts; removed with the container.
+ *   Its folder is root's with the sticky bit, like /tmp: the sandbox user adds files and changes its own
+ *   (every file the harness writes for it is its own), but cannot remove or replace the root-owned files
+ *   that scoring writes, and the folder's owner cannot be changed by an archive;
  * - /tmp, the sandbox user's home, /opt/harness (root's, for the test reporters) and /dev/shm.
  *
  * A process that writes past a bound gets ENOSPC ("No space left on device"), for bytes and for inodes
@@ -71,7 +74,7 @@ export function fileSystems(
             Options: {
               type: 'tmpfs',
               device: 'tmpfs',
-              o: tmpfs(limits.diskMb, limits.inodes, `uid=${SANDBOX_UID},gid=${SANDBOX_UID},mode=0755`),
+              o: tmpfs(limits.diskMb, limits.inodes, 'mode=1777'),
             },
           },
         },
