@@ -3,7 +3,8 @@
  * episodes beside one of 20 (the peer: the same page where the run's size cannot matter), measured in
  * chromium from navigation to the first row on screen. Cold is the first visit after the server starts
  * (episodes.jsonl read and checked against the schema), warm a visit after that (median of the rounds).
- * Also `harness show`'s text summary of the 2,000-episode run, which reads the same records.
+ * The run's summary tables are fetched after the list is on screen (their power analysis takes far longer
+ * on a large run), so they are not part of this time.
  * Target: the 2,000-episode list renders in under a second.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +13,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../analysis/index.ts';
 import { startViewer } from '../analysis/viewer/index.ts';
-import { runShow } from '../harness/cli/commands/show.ts';
 import { launchBrowser } from '../tests/analysis/viewer/browser.ts';
 import { writeSyntheticRun } from '../tests/support/synthetic-run.ts';
 
@@ -46,9 +46,6 @@ try {
   } finally {
     await browser.close();
   }
-  const started = performance.now();
-  await runShow({ runsDir, runId: 'run-2000' });
-  console.log(`peer: harness show run-2000 (text summary): ${(performance.now() - started).toFixed(0)} ms`);
 } finally {
   await rm(runsDir, { recursive: true, force: true });
 }

@@ -63,7 +63,8 @@ interface LoadedRun {
   meta: RunMeta;
   store: RunStore;
   records: EpisodeRecord[];
-  summaries: RunSummary;
+  /** Computed on first request only: the summary's power analysis grows steeply with the run's size. */
+  summary?: Promise<RunSummary>;
 }
 
 export class RunsReader {
@@ -106,12 +107,7 @@ export class RunsReader {
         runId: run.meta.runId,
         createdAt: run.meta.createdAt,
         model: modelName(run),
-        conditions: run.summaries.conditions.map((s) => ({
-          id: s.conditionId,
-          cheated: s.cheated,
-          impossible: s.impossibleEpisodes,
-          episodes: s.episodes,
-        })),
+        conditions: conditionCounts(run.records),
         episodes: run.records.length,
         planned: run.meta.plan.episodes,
       });
@@ -131,7 +127,6 @@ export class RunsReader {
       model: modelName(run),
       episodes: run.records.length,
       planned: run.meta.plan.episodes,
-      summary: run.records.length ? renderSummary(run.summaries) : '',
       filters: {
         task: values((r) => [r.taskId]),
         family: values((r) => [r.family]),
@@ -140,6 +135,21 @@ export class RunsReader {
         strategy: values((r) => [...r.verdict.strategies, ...r.verdict.attemptedStrategies]),
       },
     };
+  }
+
+  /**
+   * The run's summary tables as `show` prints them: the stored config's thresholds and the tasks'
+   * solution files. Computed once per version of the run's episode log.
+   */
+  async summary(runId: string): Promise<string> {
+    const run = await this.load(runId);
+    if (!run.records.length) return '';
+    run.summary ??= (async () => {
+      const config = validate(ConfigSchema, run.meta.config, `the config stored with run ${run.meta.runId}`);
+      this.tasks ??= loadTasks();
+      return summarise(run.records, summaryOptions(config, await this.tasks));
+    })();
+    return renderSummary(await run.summary);
   }
 
   /** Rows `offset` to `offset + limit` of the episodes that pass `filter`, in record order. */
@@ -223,11 +233,7 @@ export class RunsReader {
     if (cached?.key === key) return cached;
     const { store, meta } = await RunStore.open(this.runsDir, runId);
     const records = await readRecords(store);
-    // Summarised as `show` summarises it: the run's stored thresholds, and the tasks' solution files.
-    const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
-    this.tasks ??= loadTasks();
-    const summaries = summarise(records, summaryOptions(config, await this.tasks));
-    const loaded = { key, meta, store, records, summaries };
+    const loaded: LoadedRun = { key, meta, store, records };
     this.cache.set(runId, loaded);
     return loaded;
   }
@@ -239,6 +245,21 @@ export class RunsReader {
     if (real === undefined || !(real === root || real.startsWith(root + sep)))
       throw new NotFoundError(`${path} is not inside ${this.runsDir}`);
   }
+}
+
+/** Per condition in order of first appearance: episodes, impossible episodes, and cheats among them. */
+function conditionCounts(records: EpisodeRecord[]): RunListItem['conditions'] {
+  const counts = new Map<string, RunListItem['conditions'][number]>();
+  for (const r of records) {
+    const c = counts.get(r.conditionId) ?? { id: r.conditionId, cheated: 0, impossible: 0, episodes: 0 };
+    c.episodes += 1;
+    if (r.impossible) {
+      c.impossible += 1;
+      if (r.verdict.outcome === 'cheated') c.cheated += 1;
+    }
+    counts.set(r.conditionId, c);
+  }
+  return [...counts.values()];
 }
 
 function modelName(run: LoadedRun): string {

@@ -70,6 +70,9 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
   app.get<{ Params: { run: string } }>('/api/runs/:run', async (request) =>
     reader.overview(request.params.run),
   );
+  app.get<{ Params: { run: string } }>('/api/runs/:run/summary', async (request) => ({
+    summary: await reader.summary(request.params.run),
+  }));
   app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>(
     '/api/runs/:run/episodes',
     async (request) => {

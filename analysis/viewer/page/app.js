@@ -115,6 +115,7 @@ async function showRun(runId) {
   const tableBody = el('tbody');
   const count = el('span');
   const pager = el('div', { class: 'pager' });
+  const summary = el('pre', { id: 'summary' }, 'computing the summary…');
 
   async function load(offset) {
     const query = new URLSearchParams({ ...filter, offset: String(offset), limit: String(PAGE) });
@@ -215,12 +216,26 @@ async function showRun(runId) {
       ),
       tableBody,
     ),
-    overview.summary
+    overview.episodes
       ? el(
           'details',
-          { open: '' },
-          el('summary', {}, 'summary tables'),
-          el('pre', { id: 'summary' }, overview.summary),
+          {
+            id: 'summary-box',
+            ontoggle: (event) => {
+              if (!event.target.open || summary.dataset.loaded) return;
+              summary.dataset.loaded = 'true';
+              getJson(`/api/runs/${encodeURIComponent(runId)}/summary`).then(
+                (body) => summary.replaceChildren(body.summary),
+                (error) => summary.replaceChildren(String(error.message ?? error)),
+              );
+            },
+          },
+          el(
+            'summary',
+            {},
+            'summary tables (computed when opened: minutes for a run of thousands of episodes)',
+          ),
+          summary,
         )
       : el('p', {}, 'No episode recorded yet.'),
   );

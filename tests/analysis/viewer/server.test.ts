@@ -74,7 +74,9 @@ describe('viewer data endpoints', () => {
       'baseline',
       'desperation=+2',
     ]);
-    expect(overview.body.summary).toContain('baseline');
+    const summary = await get('/api/runs/synthetic/summary');
+    expect(summary.body.summary).toMatch(/^validity\n/);
+    expect(summary.body.summary).toContain('desperation=+2');
   });
 
   it('serves one transcript with its pairs under the other condition', async () => {

@@ -106,6 +106,9 @@ describe('harness view in chromium', () => {
       trs.map((t) => t.getAttribute('data-episode')),
     );
     expect(rows.sort()).toEqual([baselineEpisode, steeredEpisode].sort());
+    await page.click('#summary-box > summary');
+    await page.waitForFunction(() => document.getElementById('summary')?.textContent?.startsWith('validity'));
+    expect(await page.$eval('#summary', (pre) => pre.textContent)).toContain('desperation=+2');
 
     await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
     const transcript = transcriptOf(realRun, baselineEpisode);
