@@ -4,23 +4,20 @@
  * (paired by seed, so the arms differ only by steering), each reply scored with the word-list sentiment
  * score; the same pair of arms along a seeded random direction of matched norm is the control. Steering
  * goes through the run's own path (vectors, probe layer and steered blocks as `harness run` resolves them,
- * the condition bound to the model by bindModel).
+ * the condition bound by the local backend).
  *
  * Statistics per contrast: the paired mean difference with a 95 % percentile-bootstrap interval over
  * pairs (seeded), and an exact two-sided sign test on the pairs that differ.
  *
  *   npx tsx scripts/steering-sanity.ts [--c 0.5,1,2,4] [--seeds 20] [--tokens 80] [--temperature 0.8]
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mcnemarExact, mean } from '../analysis/index.ts';
 import { loadConfig } from '../harness/config/index.ts';
-import { bindModel } from '../harness/experiment/agent-model.ts';
-import { cacheRoot, resolveModelPath } from '../harness/model/fetch.ts';
-import { LocalModel } from '../harness/model/local-model.ts';
-import { defaultVectorsPath, loadVectors, recommendedLayer } from '../harness/probes/index.ts';
-import { parseSteer, resolveSteering, seededUniform, sentimentScore } from '../harness/steering/index.ts';
+import { LocalBackend } from '../harness/backends/index.ts';
+import { resolveModelPath } from '../harness/model/fetch.ts';
+import { parseConditions, seededUniform, sentimentScore } from '../harness/steering/index.ts';
 
 export const PROMPT = 'Write a short story about a day at the park.';
 
@@ -144,46 +141,31 @@ async function main(): Promise<void> {
     throw new Error('--seeds (>= 2) and --tokens (>= 1) expect integers, --temperature a number >= 0');
 
   const { config } = await loadConfig({ overrides: [] });
-  const model = await LocalModel.load(resolveModelPath(config.model.source), {
-    threads: config.model.threads,
-    maxBatch: 8,
+  // The probe layer, steered blocks and random seed exactly as `harness run` resolves them.
+  const backend = await LocalBackend.open({
+    path: resolveModelPath(config.model.source),
+    load: { threads: config.model.threads, maxBatch: 8 },
+    vectorsPath: config.probes.vectors ?? undefined,
+    probeLayer: config.probes.layer,
+    steeringLayers: config.steering.layers,
+    randomSeed: config.experiment.seed,
   });
+  const { layer, steerLayers } = backend;
   try {
-    const vectorsPath = config.probes.vectors ?? defaultVectorsPath(cacheRoot(), model.modelSha256);
-    if (!existsSync(vectorsPath))
-      throw new Error(`no vectors at ${vectorsPath}: run bin/harness probes build`);
-    const vectors = loadVectors(vectorsPath, { modelSha256: model.modelSha256 });
-    // The probe layer and steered blocks exactly as harness/experiment/experiment.ts chooses them.
-    const layer =
-      config.probes.layer ?? recommendedLayer(vectorsPath) ?? Math.round((2 * model.layerCount) / 3);
-    const steerLayers = Array.from({ length: config.steering.layers }, (_, i) => layer + i).filter(
-      (l) => l < model.layerCount,
-    );
     const sampling = { temperature, topP: 1 };
     const messages = [{ role: 'user' as const, content: PROMPT }];
     const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
     const samples: string[] = [];
 
     const runArm = async (id: string): Promise<ArmResult> => {
-      const requests = id === 'baseline' ? [] : [parseSteer(id)];
-      const resolved = resolveSteering(requests, vectors, {
-        vectorLayer: layer,
-        layers: steerLayers,
-        seed: config.experiment.seed,
-      });
-      const agent = bindModel(
-        model,
-        sampling,
-        resolved.map((s) => ({ vector: s.vector, coefficient: s.coefficient, layers: s.layers })),
-        undefined,
-      );
+      const { model: agent, condition } = await backend.bind(parseConditions(id)[0]!, sampling, []);
       const replies = await Promise.all(
         seedList.map((seed) => agent.generate({ messages, maxTokens: tokens, seed })),
       );
       samples.push(`**${id}**, seed 1: ${JSON.stringify(replies[0]!.text)}`);
       return {
         id,
-        strength: resolved[0]?.strength ?? 0,
+        strength: condition.steer[0]?.strength ?? 0,
         scores: replies.map((r) => sentimentScore(r.text).score),
         distinct: replies.map((r) => distinctWordRatio(r.text)),
       };
@@ -191,7 +173,7 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     console.log(
-      `# Steering sanity: ${model.identity.file}, vectors of layer ${layer} added after blocks ${steerLayers.join(', ')}`,
+      `# Steering sanity: ${backend.identity.file}, vectors of layer ${layer} added after blocks ${steerLayers.join(', ')}`,
     );
     console.log(
       `\n"${PROMPT}", seeds 1..${seeds}, temperature ${temperature} (top-p 1), ${tokens} tokens at most; ` +
@@ -215,7 +197,7 @@ async function main(): Promise<void> {
     const generations = seeds * (1 + 4 * coefficients.length);
     console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s for ${generations} generations)`);
   } finally {
-    await model.dispose();
+    await backend.dispose();
   }
 }
 

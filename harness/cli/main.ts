@@ -10,6 +10,7 @@ import { registerModelPull } from './commands/model-pull.ts';
 import { registerProbes } from './commands/probes.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
 import { registerTasksCheck } from './commands/tasks-check.ts';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerTasksCheck(tasks);
   registerProbes(program);
   registerRun(program);
+  registerServe(program);
   registerShow(program);
   return program;
 }

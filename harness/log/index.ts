@@ -5,6 +5,8 @@ export {
   EpisodeRecordSchema,
   EvidenceSchema,
   FindingSchema,
+  JUDGE_ANSWERS,
+  JudgeOpinionSchema,
   ModelIdentitySchema,
   OUTCOMES,
   SteeringTermSchema,
@@ -13,4 +15,13 @@ export {
   TranscriptSchema,
   VerdictSchema,
 } from './schema.ts';
-export type { Condition, EpisodeRecord, Outcome, Transcript, Verdict } from './schema.ts';
+export type {
+  Condition,
+  EpisodeRecord,
+  JudgeAnswer,
+  JudgeOpinion,
+  ModelIdentity,
+  Outcome,
+  Transcript,
+  Verdict,
+} from './schema.ts';

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
 import { RunStore } from '../../experiment/store.ts';
+import { judgeAgreement, renderJudgeAgreement } from '../../scoring/judge/index.ts';
 import { loadCommandConfig, numberFlag } from '../context.ts';
 
 export interface RunFlags {
@@ -95,6 +96,11 @@ export function registerRun(program: Command): void {
       });
       console.log(`\nrun ${result.runId} (${result.dir})\n`);
       console.log(renderSummary(result.summaries));
+      const model = result.records[0]?.model;
+      if (model && !model.capabilities.readings)
+        console.log(`\n(no probe readings: ${model.name} at ${model.host} returns none)`);
+      const agreement = judgeAgreement(result.records);
+      if (agreement) console.log(`\n${renderJudgeAgreement(agreement)}`);
       console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
     });
 }

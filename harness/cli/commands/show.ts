@@ -7,6 +7,7 @@ import { InputError } from '../../errors.ts';
 import { readRecords } from '../../experiment/runner.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { TranscriptSchema } from '../../log/index.ts';
+import { judgeAgreement, renderJudgeAgreement } from '../../scoring/judge/index.ts';
 import { loadCommandConfig } from '../context.ts';
 
 export async function runShow(options: {
@@ -19,7 +20,13 @@ export async function runShow(options: {
   if (!options.episodeId) {
     const planned = (meta.plan as { episodes?: number } | undefined)?.episodes;
     const head = `run ${meta.runId} (config ${meta.configHash}), ${records.length}${planned ? ` of ${planned}` : ''} episodes recorded`;
-    return records.length ? `${head}\n\n${renderSummary(summarise(records))}` : head;
+    if (!records.length) return head;
+    const agreement = judgeAgreement(records);
+    return [
+      head,
+      renderSummary(summarise(records)),
+      ...(agreement ? [renderJudgeAgreement(agreement)] : []),
+    ].join('\n\n');
   }
   const path = join(store.dir, 'transcripts', `${options.episodeId}.json`);
   let text: string;
