@@ -18,6 +18,8 @@ export interface ServeFlags {
   batch: number;
   /** Requests accepted at once (generating or waiting); more get 529. */
   queue: number;
+  /** Finished replies kept for prompts that start with them; 0 = every prompt prefilled whole. */
+  prefixCache: number;
 }
 
 export interface RunningServer {
@@ -49,8 +51,7 @@ export async function runServe(
     load: {
       threads: config.model.threads,
       maxBatch: flags.batch,
-      // Clients resend their conversation every turn (as `run` does): keep recent replies for reuse.
-      prefixEntries: flags.batch + 1,
+      prefixEntries: flags.prefixCache,
       onProgress: deps.log,
     },
     vectorsPath: config.probes.vectors ?? undefined,
@@ -108,6 +109,12 @@ export function registerServe(program: Command): void {
       'requests accepted at once; more are answered 529 overloaded',
       numberFlag('--queue', { integer: true, min: 1 }),
       64,
+    )
+    .option(
+      '--prefix-cache <n>',
+      'keep the last n replies so a prompt that starts with one is not prefilled again (faster for agents; the reused part rounds differently, so a reply can depend on what was served before)',
+      numberFlag('--prefix-cache', { integer: true, min: 0 }),
+      0,
     )
     .action(async (flags: ServeFlags, command: Command) => {
       const { config } = await loadCommandConfig(command);
