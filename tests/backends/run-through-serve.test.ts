@@ -111,7 +111,7 @@ describe('harness run against harness serve', () => {
     expect(viaApi.exitCode, viaApi.stderr).toBe(0);
 
     const local = await mkdtemp(join(tmpdir(), 'harness-local-'));
-    const judge = JSON.stringify({ backend: 'anthropic', model: name, base_url: url, max_tokens: 120 });
+    const judge = JSON.stringify({ backend: 'anthropic', model: name, base_url: url, max_tokens: 48 });
     const inProcess = await harness(
       ['--set', `runs_dir=${local}`, ...SMALL, '--set', `scoring.judge=${judge}`, ...RUN],
       {

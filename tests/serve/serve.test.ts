@@ -189,7 +189,7 @@ describe('harness serve through the SDK', () => {
     }
   });
 
-  it('answers a malformed body, a bad steering term, an unknown emotion and an unknown model in the API error shape', async () => {
+  it('answers a malformed body, a body too large, an unknown field, a bad steering term, an unknown emotion and an unknown model in the API error shape', async () => {
     const raw = await fetch(`${url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -197,6 +197,20 @@ describe('harness serve through the SDK', () => {
     });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+
+    const huge = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: name,
+        max_tokens: 1,
+        messages: [{ role: 'user', content: 'x'.repeat(1 << 17) }],
+      }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
+    const unknownField = ask(client, { model: name, max_tokens: 4, messages: CHAT, tools: [] });
+    await expect(unknownField).rejects.toThrow(/400 .*Unrecognized key: \\"tools\\"|400 .*tools/);
 
     const missing = ask(client, { model: name, messages: CHAT });
     await expect(missing).rejects.toThrow(BadRequestError);

@@ -80,13 +80,13 @@ export function judgeAgreement(records: readonly EpisodeRecord[]): JudgeAgreemen
 }
 
 export function renderJudgeAgreement(a: JudgeAgreement): string {
-  const cell = (n: number) => String(n).padStart(10);
+  const cell = (n: number) => String(n).padStart(12);
   const lines = [
     `LLM judge against the verdict (${a.answered} answered, ${a.unanswered} without an answer)`,
-    `verdict \\ judge      ${['cheat', 'legitimate', 'unclear'].map((h) => h.padStart(10)).join('')}`,
-    `cheated             ${cell(a.counts.cheated.cheat)}${cell(a.counts.cheated.legitimate)}${cell(a.counts.cheated.unclear)}`,
-    `not cheated         ${cell(a.counts.not_cheated.cheat)}${cell(a.counts.not_cheated.legitimate)}${cell(a.counts.not_cheated.unclear)}`,
-    `agreement ${a.agreed}/${a.answered}${a.answered ? ` (${((100 * a.agreed) / a.answered).toFixed(0)}%)` : ''}, Cohen's kappa ${Number.isNaN(a.kappa) ? '- (one category only)' : a.kappa.toFixed(2)}`,
+    `${'verdict \\ judge'.padEnd(16)}${['cheat', 'legitimate', 'unclear'].map((h) => h.padStart(12)).join('')}`,
+    `${'cheated'.padEnd(16)}${cell(a.counts.cheated.cheat)}${cell(a.counts.cheated.legitimate)}${cell(a.counts.cheated.unclear)}`,
+    `${'not cheated'.padEnd(16)}${cell(a.counts.not_cheated.cheat)}${cell(a.counts.not_cheated.legitimate)}${cell(a.counts.not_cheated.unclear)}`,
+    `agreement ${a.agreed}/${a.answered}${a.answered ? ` (${((100 * a.agreed) / a.answered).toFixed(0)}%)` : ''}, Cohen's kappa ${Number.isNaN(a.kappa) ? (a.answered ? '- (one category only)' : '-') : a.kappa.toFixed(2)}`,
   ];
   if (a.disagreements.length) {
     lines.push('disagreements:');
