@@ -49,12 +49,13 @@ function givenKey(req: FastifyRequest): string | undefined {
 /** A fault as the API reports it: our own ApiErrors as they are, bad input 400, anything else 500. */
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof InputError || error instanceof RangeError) return new ApiError(400, error.message);
   const e = error as { statusCode?: number; code?: string; message?: string };
-  // fastify's own parsing errors (malformed JSON, empty body, wrong content type, too large).
+  // fastify's own parsing errors (malformed JSON, empty body, wrong content type, too large); some of
+  // them are RangeErrors, so they are told apart by their code first.
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'the request body is too large');
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
+  if (e.code?.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500)
     return new ApiError(400, e.message ?? 'bad request');
+  if (error instanceof InputError || error instanceof RangeError) return new ApiError(400, error.message);
   return new ApiError(500, `internal error: ${e.message ?? String(error)}`);
 }
 

@@ -216,6 +216,14 @@ describe('harness run against harness serve', () => {
     expect(readdirSync(runsDir)).toEqual([]);
   });
 
+  it('serve refuses to start when the key variable it is told to use is unset', async () => {
+    const result = await harness(['serve', '--port', '0', '--api-key-env', 'HARNESS_TEST_UNSET_KEY']);
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      '--api-key-env HARNESS_TEST_UNSET_KEY: expected the environment variable HARNESS_TEST_UNSET_KEY to hold the key, but it is unset or empty',
+    );
+  });
+
   it('the key never reaches a sandbox, the output of any command, or the server log', async () => {
     const result = await harness(['sandbox', 'exec', '--', 'env'], { env: { ANTHROPIC_API_KEY: SECRET } });
     expect(result.exitCode, result.stderr).toBe(0);
@@ -223,5 +231,7 @@ describe('harness run against harness serve', () => {
     outputs.push(result);
     for (const o of outputs) expect(`${o.stdout}\n${o.stderr}`).not.toContain(SECRET);
     expect(serverLog).not.toContain(SECRET);
+    expect(serverLog).toContain('bound to 127.0.0.1: only this machine can connect');
+    expect(serverLog).toContain(`requests must carry the key in ${KEY_ENV}`);
   });
 });

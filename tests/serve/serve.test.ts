@@ -207,7 +207,7 @@ describe('harness serve through the SDK', () => {
         messages: [{ role: 'user', content: 'x'.repeat(1 << 17) }],
       }),
     });
-    expect(huge.status).toBe(413);
+    expect(huge.status, await huge.clone().text()).toBe(413);
     expect(await huge.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
     const unknownField = ask(client, { model: name, max_tokens: 4, messages: CHAT, tools: [] });
     await expect(unknownField).rejects.toThrow(/400 .*Unrecognized key: \\"tools\\"|400 .*tools/);
