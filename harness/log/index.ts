@@ -9,6 +9,8 @@ export {
   JudgeOpinionSchema,
   ModelIdentitySchema,
   OUTCOMES,
+  RUN_SCHEMA_VERSION,
+  RunMetaSchema,
   SteeringTermSchema,
   TestSummarySchema,
   TRANSCRIPT_SCHEMA_VERSION,
@@ -22,6 +24,7 @@ export type {
   JudgeOpinion,
   ModelIdentity,
   Outcome,
+  RunMeta,
   Transcript,
   Verdict,
 } from './schema.ts';

@@ -5,13 +5,11 @@ import type { HarnessConfig } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
 import { resolveModelPath } from '../../model/fetch.ts';
 import { createServer } from '../../serve/index.ts';
-import { loadCommandConfig, numberFlag } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
 
 export interface ServeFlags {
   port: number;
   host: string;
-  /** Model source; default model.source of the config. */
-  model?: string;
   /** The environment variable holding the key requests must carry; none = no key. */
   apiKeyEnv?: string;
   /** Sequences decoded together. */
@@ -30,7 +28,7 @@ export interface RunningServer {
 }
 
 /**
- * Loads the model and its vectors, and listens. The probe layer, steered blocks and random seed come from
+ * Loads the model (model.source of the config, which `--model` sets) and its vectors, and listens. The probe layer, steered blocks and random seed come from
  * the config exactly as `harness run` takes them, so steering through the API equals steering in a run.
  */
 export async function runServe(
@@ -47,7 +45,7 @@ export async function runServe(
       );
   }
   const backend = await LocalBackend.open({
-    path: resolveModelPath(flags.model ?? config.model.source),
+    path: resolveModelPath(config.model.source),
     load: {
       threads: config.model.threads,
       maxBatch: flags.batch,
@@ -91,9 +89,10 @@ export async function runServe(
 }
 
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
-    .description('serve the local model over the Anthropic Messages API, with steering and readings')
+    .description('serve the local model over the Anthropic Messages API, with steering and readings');
+  modelOption(serve)
     .option(
       '--port <n>',
       'TCP port (0 = any free port)',
@@ -101,7 +100,6 @@ export function registerServe(program: Command): void {
       8080,
     )
     .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--model <source>', "GGUF path, URL or 'default' (default: model.source of the config)")
     .option('--api-key-env <name>', 'require the key held by this environment variable (x-api-key)')
     .option('--batch <n>', 'sequences decoded together', numberFlag('--batch', { integer: true, min: 1 }), 8)
     .option(
