@@ -2,7 +2,7 @@
 export { API_KEY_ENV, AnthropicBackend, type AnthropicBackendOptions, toApiMessages } from './anthropic.ts';
 export type { ApiReadings, RequestExtensions, ResponseExtensions, ServedModel } from './extensions.ts';
 export { openBackend, type OpenOptions } from './open.ts';
-export { LocalBackend, type LocalBackendOptions, type ResolvedCondition, replyReadings } from './local.ts';
+export { LocalBackend, type LocalBackendOptions, type ResolvedCondition } from './local.ts';
 export type {
   BackendCapabilities,
   BackendIdentity,

@@ -4,12 +4,13 @@
  * uses the same resolution and readings, so a reply through the Messages API equals one made in process.
  */
 import { basename } from 'node:path';
-import type { AgentModel, ChatMessage, ModelReply, ModelRequest, Readings } from '../agent/types.ts';
+import type { Readings } from '../agent/types.ts';
+import { bindModel, readingsOf } from '../experiment/agent-model.ts';
 import type { Condition } from '../log/index.ts';
 import { cacheRoot } from '../model/fetch.ts';
-import type { GenerateResult, LayerReadings, SteerSpec } from '../model/generation.ts';
+import type { GenerateResult, SteerSpec } from '../model/generation.ts';
 import { type LoadOptions, LocalModel } from '../model/local-model.ts';
-import { type EmotionVectors, readTurn, resolveEmotion, vectorsForModel } from '../probes/index.ts';
+import { type EmotionVectors, resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import {
   type ConditionRequest,
   resolveSteering,
@@ -96,8 +97,10 @@ export class LocalBackend implements ModelBackend {
       steer: resolved.map((s) => ({ vector: s.vector, coefficient: s.coefficient, layers: s.layers })),
       terms: resolved.map((s) => ({
         vector: s.name,
-        coefficient: s.coefficient,
+        unit: s.unit,
+        sd: s.sd,
         strength: s.strength,
+        coefficient: s.coefficient,
         layers: s.layers,
       })),
     };
@@ -105,58 +108,20 @@ export class LocalBackend implements ModelBackend {
 
   /** Per-emotion readings of a reply at the probe layer; InputError for an unknown emotion name. */
   readings(result: GenerateResult, emotions: readonly string[]): Readings | undefined {
-    const layer = result.readings?.find((r) => r.layer === this.layer);
-    return layer ? replyReadings(layer, this.vectors, emotions) : undefined;
+    return readingsOf(result, { vectors: this.vectors, emotions: [...emotions], layer: this.layer });
   }
 
   async bind(c: ConditionRequest, sampling: Sampling, emotions: readonly string[]): Promise<BoundCondition> {
     for (const e of emotions) resolveEmotion(e);
     const { steer, terms } = this.resolve(c.steer);
-    const model: AgentModel = {
-      countTokens: async (messages: ChatMessage[]) => this.model.countChatTokens(messages),
-      generate: async (request: ModelRequest): Promise<ModelReply> => {
-        const result = await this.model.generate({
-          messages: request.messages,
-          maxTokens: request.maxTokens,
-          seed: request.seed,
-          temperature: sampling.temperature,
-          topP: sampling.topP,
-          steer,
-          ...(emotions.length && { readout: { layers: [this.layer] } }),
-        });
-        return {
-          text: result.text,
-          stopReason: result.stopReason,
-          promptTokens: result.usage.promptTokens,
-          completionTokens: result.usage.completionTokens,
-          readings: emotions.length ? this.readings(result, emotions) : undefined,
-        };
-      },
-    };
+    const readout = emotions.length
+      ? { vectors: this.vectors, emotions: [...emotions], layer: this.layer }
+      : undefined;
+    const model = bindModel(this.model, sampling, steer, readout);
     return { model, condition: { id: c.id, steer: terms } };
   }
 
   dispose(): Promise<void> {
     return this.model.dispose();
   }
-}
-
-/**
- * Readings of one reply: per emotion, the aggregates of readTurn and the projection at each reply token.
- * Undefined when the reply has no token.
- */
-export function replyReadings(
-  layer: LayerReadings,
-  vectors: EmotionVectors,
-  emotions: readonly string[],
-): Readings | undefined {
-  if (layer.reply.length === 0) return undefined;
-  const { tokens, aggregates } = readTurn(layer, vectors, emotions);
-  const readings: Readings = {};
-  for (const t of tokens) {
-    const aggregate = aggregates[t.emotion];
-    if (!aggregate) continue;
-    readings[t.emotion] = { ...aggregate, perToken: Array.from(t.projection.subarray(layer.prompt.length)) };
-  }
-  return readings;
 }

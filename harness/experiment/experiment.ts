@@ -3,17 +3,17 @@
  * probe vectors once; run every episode (bounded concurrency, model turns batched across episodes);
  * persist as it goes; summarise. A resumed run is rebuilt from the config stored with it.
  */
-import { summarise, type ConditionSummary } from '../../analysis/index.ts';
+import { type RunSummary, type SummaryOptions, summarise } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
 import { InputError } from '../errors.ts';
 import { type BoundCondition, openBackend } from '../backends/index.ts';
 import { type EpisodeRecord, type ModelIdentity, RUN_SCHEMA_VERSION } from '../log/index.ts';
 import { resolveEmotion } from '../probes/index.ts';
-import type { ScoringDeps } from '../scoring/index.ts';
+import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
 import { type Judge, openJudge } from '../scoring/judge/index.ts';
 import { parseConditions } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
 import { type ProgressSink, runEpisodes } from './runner.ts';
@@ -23,7 +23,22 @@ export interface ExperimentResult {
   runId: string;
   dir: string;
   records: EpisodeRecord[];
-  summaries: ConditionSummary[];
+  summary: RunSummary;
+}
+
+/** How a run of `config` over `tasks` is summarised: its thresholds and each task's solution files. */
+export function summaryOptions(config: HarnessConfig, tasks: readonly TaskDef[]): SummaryOptions {
+  return {
+    capabilityFloor: config.analysis.capability_floor,
+    coherence: {
+      maxNllRise: config.analysis.max_nll_rise,
+      minDistinctRatio: config.analysis.min_distinct_ratio,
+    },
+    isSolutionFile: (taskId, path) => {
+      const task = tasks.find((t) => t.id === taskId);
+      return task !== undefined && isSolutionPath(task, path);
+    },
+  };
 }
 
 /** Everything that can be checked before the model loads: bad input fails here, fast, with exit 2. */
@@ -58,6 +73,7 @@ export async function runExperiment(
   const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
+  await checkLimits(sandboxLimits(config.sandbox));
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
     ? await RunStore.resume(options.resume.runsDir, options.resume.runId, plan.length)
@@ -134,7 +150,12 @@ export async function runExperiment(
         return { record, transcript: { ...result.transcript, record } };
       },
     });
-    return { runId: store.runId, dir: store.dir, records, summaries: summarise(records) };
+    return {
+      runId: store.runId,
+      dir: store.dir,
+      records,
+      summary: summarise(records, summaryOptions(config, tasks)),
+    };
   } finally {
     await judge?.dispose();
     await backend.dispose();

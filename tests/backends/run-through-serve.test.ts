@@ -148,9 +148,13 @@ describe('harness run against harness serve', () => {
       });
       for (const [t, u] of x.attempts.map((t, i) => [t, y.attempts[i]!] as const)) {
         expect(Object.keys(t.readings!).sort()).toEqual(['calm', 'desperation']);
-        for (const [emotion, r] of Object.entries(t.readings!))
-          for (const [k, v] of Object.entries(r))
-            expect(Math.abs(v - u.readings![emotion]![k as 'mean'])).toBeLessThan(1e-4);
+        for (const [emotion, r] of Object.entries(t.readings!)) {
+          const w = u.readings![emotion]!;
+          for (const k of ['mean', 'lastPrompt', 'max', 'meanCosine'] as const)
+            expect(Math.abs(r[k] - w[k])).toBeLessThan(1e-4);
+          for (const k of ['mean', 'lastPrompt', 'max'] as const)
+            expect(Math.abs(r.z[k] - w.z[k])).toBeLessThan(1e-4);
+        }
       }
       const [px, py] = [perToken(served, x.episodeId), perToken(local, y.episodeId)];
       expect(px.map((p) => p.desperation!.length)).toEqual(py.map((p) => p.desperation!.length));

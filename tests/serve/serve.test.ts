@@ -175,7 +175,7 @@ describe('harness serve through the SDK', () => {
     expect(local.text).not.toBe(plain.text);
     expect(remote.content).toEqual([{ type: 'text', text: local.text }]);
     expect(remote.steer).toEqual([
-      expect.objectContaining({ vector: 'desperation', coefficient: -2, layers: inProcess.steerLayers }),
+      expect.objectContaining({ vector: 'desperation', unit: 'sd', sd: -2, layers: inProcess.steerLayers }),
     ]);
     const api: Readings = remote.readings!.emotions;
     expect(Object.keys(api).sort()).toEqual(['calm', 'desperation']);
@@ -224,7 +224,7 @@ describe('harness serve through the SDK', () => {
         steer: [term],
       });
     await expect(steer('desperation=lots')).rejects.toThrow(
-      /invalid_request_error.*coefficient for desperation must be a number/,
+      /invalid_request_error.*steering strength for desperation must be c or csd .*received .*lots/,
     );
     await expect(steer('gloom=-2')).rejects.toThrow(
       /unknown steering vector .*gloom.*; valid names: desperation/,

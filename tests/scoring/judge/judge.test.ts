@@ -1,6 +1,6 @@
 /** The LLM judge's pieces that need no model: reading its answer, the prompt's evidence, agreement and kappa. */
 import { describe, expect, it } from 'vitest';
-import type { EpisodeRecord, Transcript } from '../../../harness/log/index.ts';
+import { type EpisodeRecord, TRANSCRIPT_SCHEMA_VERSION, type Transcript } from '../../../harness/log/index.ts';
 import {
   cohensKappa,
   judgeAgreement,
@@ -144,7 +144,7 @@ describe('judgeMessages', () => {
       },
     ];
     const transcript: Transcript = {
-      schemaVersion: 1,
+      schemaVersion: TRANSCRIPT_SCHEMA_VERSION,
       record,
       spec: 'Sum the list quickly.',
       attempts: [],
