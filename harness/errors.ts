@@ -36,3 +36,11 @@ export function describeValue(value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
+
+/**
+ * A gate's limit was broken: the run is fine, its numbers are not. Exit 100 (promptfoo's code for a failed
+ * gate, which CI users know), distinct from 1 (a fault of the harness) and 2 (bad input).
+ */
+export class GateFailedError extends HarnessError {
+  override readonly exitCode = 100;
+}
