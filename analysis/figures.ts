@@ -130,8 +130,15 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
       tasks: t.tasks,
     }));
   if (values.length === 0) return undefined;
-  const x = { field: 'attempt', type: 'quantitative', title: 'attempt', axis: { tickMinStep: 1 } } as const;
-  const color = { field: 'series', type: 'nominal', title: 'condition (tasks)' } as const;
+  // Attempts on a band scale, so that each series' interval is drawn beside the others' (xOffset), not on them.
+  const x = { field: 'attempt', type: 'ordinal', title: 'attempt', axis: { labelAngle: 0 } } as const;
+  const xOffset = { field: 'series', type: 'nominal' } as const;
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: 'condition (tasks)',
+    legend: { labelLimit: 360 },
+  } as const;
   const strokeDash = {
     field: 'tasks',
     type: 'nominal',
@@ -143,6 +150,7 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
         [5, 3],
       ],
     },
+    legend: { symbolType: 'stroke', symbolStrokeColor: 'black' },
   } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -156,9 +164,10 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
     layer: [
       {
         name: 'reading_intervals',
-        mark: { type: 'rule', opacity: 0.5 },
+        mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 },
         encoding: {
           x,
+          xOffset,
           y: { field: 'low', type: 'quantitative', title: `${emotion} (reply mean)` },
           y2: { field: 'high' },
           color,
@@ -167,7 +176,7 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
       {
         name: 'reading_lines',
         mark: { type: 'line', point: true },
-        encoding: { x, y: { field: 'mean', type: 'quantitative' }, color, strokeDash },
+        encoding: { x, xOffset, y: { field: 'mean', type: 'quantitative' }, color, strokeDash },
       },
     ],
   };
