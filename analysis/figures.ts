@@ -6,7 +6,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Report } from './report.ts';
+import { type Report, readingEmotions } from './report.ts';
 
 export interface Figure {
   /** File stem: the figure is written as <name>.svg. */
@@ -139,10 +139,10 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
     title: 'condition (tasks)',
     legend: { labelLimit: 360 },
   } as const;
+  // The colour legend names each series' tasks already ("baseline (control)").
   const strokeDash = {
     field: 'tasks',
     type: 'nominal',
-    title: 'tasks',
     scale: {
       domain: ['impossible', 'control'],
       range: [
@@ -150,7 +150,7 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
         [5, 3],
       ],
     },
-    legend: { symbolType: 'stroke', symbolStrokeColor: 'black' },
+    legend: null,
   } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -225,11 +225,7 @@ export async function reportFigures(report: Report): Promise<Figure[]> {
   ];
   for (const dose of report.doseResponse)
     specs.push({ name: `dose-response-${dose.emotion}`, spec: doseSpec(dose) });
-  const emotions = [...new Set(report.trajectories.map((t) => t.emotion))].sort((a, b) => {
-    const first = ['desperation', 'calm'];
-    const rank = (e: string) => (first.includes(e) ? first.indexOf(e) : first.length);
-    return rank(a) - rank(b) || a.localeCompare(b);
-  });
+  const emotions = readingEmotions(report);
   for (const emotion of emotions)
     specs.push({ name: `readings-${emotion}`, spec: readingSpec(emotion, report) });
   specs.push({ name: 'strategies', spec: strategiesSpec(report) });

@@ -4,7 +4,7 @@
  * dose-response with its trend test, readings by attempt, and strategies.
  */
 import type { Figure } from './figures.ts';
-import type { Report } from './report.ts';
+import { type Report, readingEmotions } from './report.ts';
 
 /** A fraction as a percentage with one decimal; NaN (no episodes) as a dash. */
 export const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
@@ -72,7 +72,7 @@ function sections(report: Report): Section[] {
       },
     });
   }
-  const emotions = [...new Set(report.trajectories.map((t) => t.emotion))];
+  const emotions = readingEmotions(report);
   out.push({
     heading: 'Readings by attempt',
     level: 2,

@@ -123,6 +123,15 @@ export function doseResponse(records: EpisodeRecord[]): DoseResponse[] {
   return out;
 }
 
+/** The emotions the report's readings cover: desperation and calm first, then the rest alphabetically. */
+export function readingEmotions(report: Pick<Report, 'trajectories'>): string[] {
+  const first = ['desperation', 'calm'];
+  const rank = (e: string) => (first.includes(e) ? first.indexOf(e) : first.length);
+  return [...new Set(report.trajectories.map((t) => t.emotion))].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+  );
+}
+
 /** Readings by attempt index per condition, impossible tasks and control twins apart, episodes as units. */
 export function trajectories(records: EpisodeRecord[]): TrajectoryPoint[] {
   const groups = new Map<
