@@ -2,8 +2,9 @@
  * A run as an Inspect AI eval log (the JSON log format, version 2, that `inspect view` opens and
  * `inspect_ai.log.read_eval_log` reads; field names as in inspect_ai.log.EvalLog). Each episode is a sample
  * (id = episode id, epoch = the episode's epoch); the conversation is the task statement, each reply and the
- * test feedback that followed it. Two scores per sample: `cheated` (1 or 0, its mean over samples is the
- * cheat rate of the log) and `verdict` (the outcome, with strategies, evidence and the explanation).
+ * test feedback that followed it. Two scores per sample: `cheated` (1 or 0; the log's metric is its mean, the
+ * share of episodes judged cheated, control twins included) and `verdict` (the outcome, with strategies,
+ * evidence and the explanation).
  * Readings, steering, seed and model identity go in the sample's metadata.
  */
 import type { EpisodeRecord, Transcript } from '../harness/log/index.ts';
