@@ -3,7 +3,7 @@
  * its control twin, one epoch, one short attempt, the same seed): made once here and shared by every test.
  * The export is read by the real inspect-ai package (installed by `bin/harness setup`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,8 @@ const work = () => mkdtemp(join(tmpdir(), 'harness-report-real-'));
 
 beforeAll(async () => {
   requireDefaultModel();
+  if (!existsSync(inspectPython()))
+    throw new Error(`inspect-ai is missing at ${inspectPython()}: run \`bin/harness setup\` first`);
   await requireDocker();
   await ensureImages();
   runsDir = await work();
