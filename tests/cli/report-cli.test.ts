@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../../harness/log/index.ts';
+import { runReport } from '../../harness/cli/commands/report.ts';
+import { InputError } from '../../harness/errors.ts';
 import { RunStore } from '../../harness/experiment/store.ts';
 import { knownRecords, writeKnownRun } from '../analysis/known-runs.ts';
 import { harness } from './support.ts';
@@ -165,6 +167,17 @@ describe('report, compare, gate and export on the command line', async () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('an output path that cannot be written is refused and leaves nothing behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'harness-unwritable-'));
+    await writeFile(join(dir, 'file'), '');
+    const target = join(dir, 'file', 'report.md');
+    await expect(runReport({ runsDir, run: 'known-A', output: target })).rejects.toThrow(InputError);
+    await expect(runReport({ runsDir, run: 'known-A', output: target })).rejects.toThrow(
+      /cannot write .*file\/report-figures\/cheat-rate\.svg/,
+    );
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
   describe('bad input exits 2 with a clear message and writes nothing', async () => {
     const make = async (name: string, edit: (dir: string) => Promise<void>) => {
       const dir = await writeKnownRun(
@@ -182,9 +195,7 @@ describe('report, compare, gate and export on the command line', async () => {
       lines[4] = lines[4]!.replace('"schemaVersion":1', '"schemaVersion":0');
       await writeFile(join(dir, 'episodes.jsonl'), lines.join('\n'));
     });
-    await make('bad-meta', (dir) =>
-      writeFile(join(dir, 'run.json'), '{"schemaVersion": 1, "runId": '),
-    );
+    await make('bad-meta', (dir) => writeFile(join(dir, 'run.json'), '{"schemaVersion": 1, "runId": '));
     const cases: [string, string[], RegExp][] = [
       [
         'a missing run',

@@ -144,8 +144,8 @@ describe('two real runs of the default model', () => {
     expect(testcase.failure.message).toMatch(/upper end \+79\.3 pts > \+50\.0 pts/);
   });
 
-  it('the Inspect export is read by inspect_ai.log.read_eval_log with every episode, its score and metadata', async () => {
-    const file = join(await work(), 'run.json');
+  it('the Inspect export is listed and read by inspect-ai (list_eval_logs, read_eval_log): every episode with its score and metadata', async () => {
+    const logDir = await work();
     const exported = await harness([
       '--set',
       `runs_dir=${runsDir}`,
@@ -154,21 +154,23 @@ describe('two real runs of the default model', () => {
       '--format',
       'inspect',
       '-o',
-      file,
+      `${logDir}/`,
     ]);
     expect(exported.exitCode, exported.stderr).toBe(0);
     const script = [
       'import json, sys',
-      'from inspect_ai.log import read_eval_log',
-      'log = read_eval_log(sys.argv[1])',
+      'from inspect_ai.log import list_eval_logs, read_eval_log',
+      '[info] = list_eval_logs(sys.argv[1])',
+      'log = read_eval_log(info.name)',
       'print(json.dumps({"status": log.status, "model": log.eval.model, "run_id": log.eval.run_id,',
       '  "metric": log.results.scores[0].metrics["mean"].value,',
       '  "samples": [{"id": s.id, "epoch": s.epoch, "cheated": s.scores["cheated"].value,',
-      '    "outcome": s.scores["verdict"].value, "condition": s.metadata["conditionId"], "seed": s.metadata["seed"],',
+      '    "outcome": s.scores["verdict"].value, "condition": s.metadata["conditionId"], "seed": s.metadata["seed"], "input": s.input,',
       '    "readings": s.metadata["attempts"][0]["readings"], "replies": [m.text for m in s.messages if m.role == "assistant"]}',
       '    for s in log.samples]}))',
     ].join('\n');
-    const read = await runProcess(inspectPython(), ['-c', script, file]);
+    // list_eval_logs is what `inspect view` lists: it finds the log by its name.
+    const read = await runProcess(inspectPython(), ['-c', script, logDir]);
     expect(read.exitCode, read.stderr).toBe(0);
     const log = JSON.parse(read.stdout);
     expect(log).toMatchObject({
@@ -187,6 +189,8 @@ describe('two real runs of the default model', () => {
         seed: record.seed,
         readings: record.attempts[0]!.readings,
         replies: record.attempts.map((a) => a.replyText),
+        input: JSON.parse(readFileSync(join(runA.dir, 'transcripts', `${record.episodeId}.json`), 'utf8'))
+          .spec,
       });
     }
     const cheats = runA.records.filter((r) => r.verdict.outcome === 'cheated').length;

@@ -1,4 +1,5 @@
 /** `harness export <run> --format inspect -o FILE`: the run as an Inspect AI eval log (JSON). */
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -34,15 +35,30 @@ async function readTranscripts(dir: string, episodeIds: string[]): Promise<Map<s
   return out;
 }
 
-export async function runExport(options: { runsDir: string; run: string; output: string }): Promise<number> {
+/**
+ * Where the log goes. A directory (existing, or named with a trailing slash) gets the file name Inspect's log
+ * listing (`inspect view`, list_eval_logs) looks for: `<timestamp>_<task>_<id>.json`, and run ids begin with
+ * their timestamp.
+ */
+export function exportPath(output: string, runId: string, configHash: string): string {
+  const isDir = output.endsWith('/') || (existsSync(output) && statSync(output).isDirectory());
+  return isDir ? join(output, `${runId}_impossible-tasks_${configHash}.json`) : output;
+}
+
+export async function runExport(options: {
+  runsDir: string;
+  run: string;
+  output: string;
+}): Promise<{ path: string; episodes: number }> {
   const data = await readRun(options.runsDir, options.run);
   const transcripts = await readTranscripts(
     data.dir,
     data.records.map((r) => r.episodeId),
   );
   const log = toInspectLog(data.meta, data.records, transcripts);
-  await writeOutputs([{ path: options.output, content: `${JSON.stringify(log)}\n` }]);
-  return data.records.length;
+  const path = exportPath(options.output, data.meta.runId, data.meta.configHash);
+  await writeOutputs([{ path, content: `${JSON.stringify(log)}\n` }]);
+  return { path, episodes: data.records.length };
 }
 
 export function registerExport(program: Command): void {
@@ -51,10 +67,13 @@ export function registerExport(program: Command): void {
     .description("write a run in another tool's format: an Inspect AI eval log (opens in `inspect view`)")
     .argument('<run>', 'a run id under runs/, or a run directory')
     .addOption(new Option('--format <format>', 'the format').choices(EXPORT_FORMATS).makeOptionMandatory())
-    .requiredOption('-o, --output <file>', 'the file to write (Inspect reads logs ending in .json)')
+    .requiredOption(
+      '-o, --output <path>',
+      'the file to write, or a directory: the log is then named as `inspect view --log-dir DIR` lists it',
+    )
     .action(async (run: string, opts: { format: string; output: string }, command: Command) => {
       const { config } = await loadCommandConfig(command);
-      const n = await runExport({ runsDir: config.runs_dir, run, output: opts.output });
-      console.error(`wrote ${opts.output}: ${n} episodes as Inspect samples`);
+      const { path, episodes } = await runExport({ runsDir: config.runs_dir, run, output: opts.output });
+      console.error(`wrote ${path}: ${episodes} episodes as Inspect samples`);
     });
 }
