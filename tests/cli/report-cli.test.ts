@@ -1,7 +1,7 @@
 /**
- * report, compare, gate and export through the real CLI on runs written through the run store (records with
- * known counts): exit codes (0 pass, 100 gate failed, 2 bad input), the files they write, and the refusals
- * of a missing run, a torn last line, an older schema version and an invalid run.json.
+ * report, compare, gate and export on runs written through the run store (records with known counts): exit
+ * codes through the real CLI (0 pass, 100 gate failed, 2 bad input, including a missing run, a torn last
+ * line, an older schema version and an invalid run.json), and the files each verb's runX function writes.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../../harness/log/index.ts';
+import { runCompare } from '../../harness/cli/commands/compare.ts';
+import { runExport } from '../../harness/cli/commands/export.ts';
 import { runReport } from '../../harness/cli/commands/report.ts';
 import { InputError } from '../../harness/errors.ts';
 import { RunStore } from '../../harness/experiment/store.ts';
@@ -75,8 +77,7 @@ describe('report, compare, gate and export on the command line', async () => {
 
   it('report -o writes markdown with its figures beside it; --format json is the data', async () => {
     const out = await mkdtemp(join(tmpdir(), 'harness-report-'));
-    const md = await cli(['report', 'known-A', '-o', join(out, 'a.md')]);
-    expect(md.exitCode, md.stderr).toBe(0);
+    expect(await runReport({ runsDir, run: 'known-A', output: join(out, 'a.md') })).toBeUndefined();
     expect(readdirSync(join(out, 'a-figures')).sort()).toEqual([
       'cheat-rate.svg',
       'dose-response-desperation.svg',
@@ -84,9 +85,7 @@ describe('report, compare, gate and export on the command line', async () => {
       'strategies.svg',
     ]);
     expect(readFileSync(join(out, 'a.md'), 'utf8')).toContain('](a-figures/dose-response-desperation.svg)');
-    const json = await cli(['report', 'known-A', '--format', 'json']);
-    expect(json.exitCode, json.stderr).toBe(0);
-    const data = JSON.parse(json.stdout);
+    const data = JSON.parse((await runReport({ runsDir, run: 'known-A', format: 'json' }))!);
     expect(
       data.summaries.map((s: { conditionId: string; cheated: number }) => [s.conditionId, s.cheated]),
     ).toEqual([
@@ -98,10 +97,9 @@ describe('report, compare, gate and export on the command line', async () => {
   });
 
   it('compare prints both rates and the tests, and refuses runs with nothing in common (exit 2)', async () => {
-    const md = await cli(['compare', 'known-A', 'known-B']);
-    expect(md.exitCode, md.stderr).toBe(0);
-    expect(md.stdout).toContain('A = known-A, B = known-B; paired: 54 episodes match');
-    expect(md.stdout).toContain(
+    const { text } = await runCompare({ runsDir, runA: 'known-A', runB: 'known-B' });
+    expect(text).toContain('A = known-A, B = known-B; paired: 54 episodes match');
+    expect(text).toContain(
       '| baseline | 3/12 25.0% [8.9%, 53.2%] | 6/12 50.0% [25.4%, 74.6%] | +25.0 | [-12.5, +54.4] | exact McNemar (12 pairs, 0 only A, 3 only B) | 0.250 | 0.422 (4 strata) |',
     );
     const other = await mkdtemp(join(tmpdir(), 'harness-other-'));
@@ -138,17 +136,8 @@ describe('report, compare, gate and export on the command line', async () => {
       });
       store.appendEpisode(r);
     }
-    const result = await harness([
-      '--set',
-      `runs_dir=${dir}`,
-      'export',
-      'with-transcripts',
-      '--format',
-      'inspect',
-      '-o',
-      out,
-    ]);
-    expect(result.exitCode, result.stderr).toBe(0);
+    const result = await runExport({ runsDir: dir, run: 'with-transcripts', output: out });
+    expect(result).toEqual({ path: out, episodes: 3 });
     const log = JSON.parse(readFileSync(out, 'utf8'));
     expect(log.samples.map((s: { id: string }) => s.id)).toEqual(records.map((r) => r.episodeId));
     expect(
