@@ -1,7 +1,7 @@
 /**
  * The report's figures: Vega-Lite specifications compiled by vega-lite and rendered to SVG by vega in Node
  * (no browser, no canvas). Each mark layer is named, and vega writes the name into the SVG as a class, so a
- * reader (or a test) can find the plotted series: `<g class="mark-symbol role-mark cheat_rate_points">`
+ * reader (or a test) can find the plotted series: `<g class="mark-symbol role-mark cheat_rate_points_marks">`
  * holds one path per condition.
  */
 import * as vega from 'vega';
