@@ -1,11 +1,9 @@
 /**
  * Tests and intervals beyond single rates: the task-stratified Cochran-Mantel-Haenszel test, the
  * Cochran-Armitage trend test for dose-response, and t intervals for mean readings. Distribution functions
- * come from stdlib's statistics tables.
+ * come from jstat's statistics tables.
  */
-import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import jStat from 'jstat';
 import type { Interval } from './stats.ts';
 
 /** One stratum's 2x2 table: rows are the two groups, columns event / no event. */
@@ -51,7 +49,7 @@ export function cochranMantelHaenszel(strata: readonly Table2x2[]): TestResult {
   }
   if (variance === 0) return { statistic: 0, pValue: 1 };
   const statistic = Math.max(0, Math.abs(observed - expected) - 0.5) ** 2 / variance;
-  return { statistic, pValue: 1 - chisquareCdf(statistic, 1) };
+  return { statistic, pValue: 1 - jStat.chisquare.cdf(statistic, 1) };
 }
 
 /** Events out of n at one dose (for example one steering strength of one emotion). */
@@ -80,7 +78,7 @@ export function cochranArmitage(groups: readonly DoseGroup[]): TestResult {
   const t = groups.reduce((s, g) => s + g.dose * (g.events - g.n * p), 0);
   const variance = (p * (1 - p) * ssDose * total) / (total - 1);
   const statistic = t / Math.sqrt(variance);
-  return { statistic, pValue: 2 * (1 - normalCdf(Math.abs(statistic), 0, 1)) };
+  return { statistic, pValue: 2 * (1 - jStat.normal.cdf(Math.abs(statistic), 0, 1)) };
 }
 
 /**
@@ -94,6 +92,6 @@ export function tInterval(values: readonly number[], level = 0.95): Interval & {
   const m = values.reduce((s, v) => s + v, 0) / n;
   if (n === 1) return { n, estimate: m, low: -Infinity, high: Infinity };
   const sd = Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1));
-  const half = tQuantile(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n));
+  const half = jStat.studentt.inv(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n));
   return { n, estimate: m, low: m - half, high: m + half };
 }
