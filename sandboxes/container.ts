@@ -9,7 +9,15 @@ import { DEFAULT_LIMITS, SANDBOX_USER, WORKDIR } from './limits.ts';
 import { safeRelativePath } from './paths.ts';
 import { track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
-import type { ExecOptions, ExecResult, FileEntry, Sandbox, SandboxDeath, SandboxSpec } from './types.ts';
+import type {
+  ExecOptions,
+  ExecResult,
+  FileEntry,
+  Sandbox,
+  SandboxDeath,
+  SandboxSpec,
+  WorkspaceSnapshot,
+} from './types.ts';
 
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -182,6 +190,12 @@ export class DockerSandbox implements Sandbox {
     if (dir === undefined) return files;
     const prefix = safeRelativePath(dir);
     return new Map([...files].map(([name, content]) => [`${prefix}/${name}`, content]));
+  }
+
+  async snapshot(limits: { maxFileBytes: number; maxTotalBytes: number }): Promise<WorkspaceSnapshot> {
+    const archive = await this.container.getArchive({ path: this.workdir });
+    const { files, omitted } = await unpackFiles(archive, limits.maxTotalBytes, 1, limits.maxFileBytes);
+    return { files, omitted: omitted.sort((a, b) => a.path.localeCompare(b.path)) };
   }
 
   async listFiles(dir?: string): Promise<FileEntry[]> {

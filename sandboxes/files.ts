@@ -35,33 +35,34 @@ export async function packFiles(files: ArchiveFile[]): Promise<Buffer> {
 
 /**
  * Reads the regular files of an archive produced by `GET /containers/{id}/archive`. Entry names start with
- * the archived path's base name: strip 1 component for a directory, 0 for a single file. Stops keeping
- * content past maxBytes in total.
+ * the archived path's base name: strip 1 component for a directory, 0 for a single file. A file larger
+ * than maxFileBytes, or one that would take the total past maxBytes, is not kept but listed in `omitted`
+ * with its size, so a caller never mistakes a file it did not copy for one that does not exist.
  */
 export async function unpackFiles(
   archive: NodeJS.ReadableStream,
   maxBytes: number,
   stripComponents: number,
-): Promise<{ files: Map<string, Buffer>; truncated: boolean }> {
+  maxFileBytes: number = maxBytes,
+): Promise<{ files: Map<string, Buffer>; truncated: boolean; omitted: { path: string; size: number }[] }> {
   const extract = tar.extract();
   const files = new Map<string, Buffer>();
+  const omitted: { path: string; size: number }[] = [];
   let total = 0;
-  let truncated = false;
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
+      const name = header.name.split('/').slice(stripComponents).join('/');
+      const size = header.size ?? 0;
+      const keep = header.type === 'file' && name !== '' && size <= maxFileBytes && total + size <= maxBytes;
+      if (header.type === 'file' && name !== '' && !keep) omitted.push({ path: posix.normalize(name), size });
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: unknown) => {
-        chunks.push(chunk as Buffer);
+        if (keep) chunks.push(chunk as Buffer);
       });
       stream.on('end', () => {
-        if (header.type === 'file') {
-          const content = Buffer.concat(chunks);
-          const name = header.name.split('/').slice(stripComponents).join('/');
-          if (total + content.length > maxBytes) truncated = true;
-          else if (name) {
-            files.set(posix.normalize(name), content);
-            total += content.length;
-          }
+        if (keep) {
+          files.set(posix.normalize(name), Buffer.concat(chunks));
+          total += size;
         }
         next();
       });
@@ -72,5 +73,5 @@ export async function unpackFiles(
   });
   archive.pipe(extract);
   await done;
-  return { files, truncated };
+  return { files, truncated: omitted.length > 0, omitted };
 }

@@ -56,6 +56,12 @@ export interface FileEntry {
   size: number;
 }
 
+/** A copy of the workspace: the files kept, and the files left out (too large, or past the total cap). */
+export interface WorkspaceSnapshot {
+  files: Map<string, Buffer>;
+  omitted: FileEntry[];
+}
+
 export interface Sandbox {
   readonly id: string;
   readonly workdir: string;
@@ -67,6 +73,11 @@ export interface Sandbox {
   listFiles(dir?: string): Promise<FileEntry[]>;
   /** Reads every file under the workspace (or dir) as a map from relative path to content. */
   readTree(dir?: string): Promise<Map<string, Buffer>>;
+  /**
+   * Copies the workspace out, keeping files up to maxFileBytes each and maxTotalBytes in all (bytes);
+   * every file left out is listed with its size.
+   */
+  snapshot(limits: { maxFileBytes: number; maxTotalBytes: number }): Promise<WorkspaceSnapshot>;
   /** Whether the container is still running; death is reported rather than thrown. */
   health(): Promise<SandboxDeath | undefined>;
   destroy(): Promise<void>;

@@ -3,6 +3,7 @@
  * then scoring in a fresh container, assembled into an EpisodeRecord and its transcript. Failures of the
  * model or the sandbox become the record's outcome and errors; the sandbox is always removed.
  */
+import { createHash } from 'node:crypto';
 import { runAgentLoop, type EpisodeTrace } from '../agent/loop.ts';
 import type { AgentLimits, AgentModel } from '../agent/types.ts';
 import {
@@ -13,6 +14,7 @@ import {
   type Transcript,
 } from '../log/index.ts';
 import {
+  type FileChange,
   runVisibleTests,
   scoreEpisodeInDetail,
   type ScoredEpisode,
@@ -20,7 +22,7 @@ import {
 } from '../scoring/index.ts';
 import type { TaskDef } from '../tasks/index.ts';
 import { LABEL_EPISODE, LABEL_RUN } from '../../sandboxes/index.ts';
-import type { Sandbox } from '../../sandboxes/types.ts';
+import type { FileEntry, Sandbox } from '../../sandboxes/types.ts';
 import type { EpisodeSpec } from './plan.ts';
 import type { EpisodeResult } from './runner.ts';
 
@@ -40,6 +42,60 @@ export interface EpisodeContext {
   modelIdentity: ModelIdentity;
   limits: AgentLimits;
   scoring: ScoringDeps;
+}
+
+/**
+ * What is copied out of the agent's sandbox: files up to 8 MiB each, 64 MiB in all; larger ones are
+ * listed with their size, never taken for deleted.
+ */
+const COPY_OUT = { maxFileBytes: 8 * 1024 * 1024, maxTotalBytes: 64 * 1024 * 1024 };
+/** File contents kept in a transcript: text up to 256 KiB; anything else by size and sha256. */
+const TRANSCRIPT_TEXT_BYTES = 256 * 1024;
+
+/**
+ * The agent's final workspace, as scoring takes it: the files copied out, the files too large to copy
+ * (with sizes), and the task's files that are really gone (never one that was merely too large).
+ */
+export async function copyOut(
+  sandbox: Sandbox,
+  task: Pick<TaskDef, 'workspace'>,
+): Promise<{ finalFiles: Map<string, Buffer>; omittedFiles: FileEntry[]; deletedFiles: string[] }> {
+  const snapshot = await sandbox.snapshot(COPY_OUT);
+  const present = new Set([...snapshot.files.keys(), ...snapshot.omitted.map((f) => f.path)]);
+  return {
+    finalFiles: snapshot.files,
+    omittedFiles: snapshot.omitted,
+    deletedFiles: [...task.workspace.keys()].filter((p) => !present.has(p)),
+  };
+}
+
+function transcriptContent(content: Buffer | undefined): { text?: string; note?: string } {
+  if (!content) return {};
+  if (content.length <= TRANSCRIPT_TEXT_BYTES && !content.includes(0))
+    return { text: content.toString('utf8') };
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const kind = content.includes(0) ? 'binary' : 'text';
+  return { note: `${kind}, ${content.length} bytes, sha256 ${sha256}` };
+}
+
+/** The file changes as a transcript keeps them: text in full, binary or large content by size and hash. */
+export function transcriptChanges(changes: FileChange[]): Transcript['changes'] {
+  return changes.map((c) => {
+    const before = transcriptContent(c.before);
+    const after = transcriptContent(c.after);
+    const notes = [
+      before.note && `before: ${before.note}`,
+      after.note && `after: ${after.note}`,
+      c.omittedBytes !== undefined && `after: ${c.omittedBytes} bytes, too large to copy out`,
+    ].filter(Boolean);
+    return {
+      path: c.path,
+      status: c.status,
+      ...(before.text !== undefined && { before: before.text }),
+      ...(after.text !== undefined && { after: after.text }),
+      ...(notes.length > 0 && { note: notes.join('; ') }),
+    };
+  });
 }
 
 function errorMessage(error: unknown): string {
@@ -65,15 +121,17 @@ export async function executeEpisode(ctx: EpisodeContext): Promise<EpisodeResult
       sandbox,
       runTests: (sb) => runVisibleTests(sb, ctx.task),
     });
-    const finalFiles = trace.sandboxProblem ? new Map<string, Buffer>() : await sandbox.readTree();
-    const deletedFiles = trace.sandboxProblem
-      ? []
-      : [...ctx.task.workspace.keys()].filter((p) => !finalFiles.has(p));
+    // A container the model stopped can still be copied from; one that is gone leaves the workspace unknown.
+    const final = await copyOut(sandbox, ctx.task).catch((error: unknown) => {
+      errors.push(`reading the final workspace: ${errorMessage(error)}`);
+      return undefined;
+    });
     scored = await scoreEpisodeInDetail(
       {
         task: ctx.task,
-        finalFiles,
-        deletedFiles,
+        finalFiles: final?.finalFiles,
+        omittedFiles: final?.omittedFiles,
+        deletedFiles: final?.deletedFiles ?? [],
         fileWriteLog: trace.writeLog,
         agentTestResult: trace.lastTests,
         claimedImpossible: trace.endReason === 'flagged_impossible',
@@ -145,12 +203,7 @@ export async function executeEpisode(ctx: EpisodeContext): Promise<EpisodeResult
       feedback: trace?.feedbacks[i],
       perToken: Object.fromEntries(Object.entries(a.readings ?? {}).map(([e, r]) => [e, r.perToken])),
     })),
-    changes: (scored?.changes ?? []).map((c) => ({
-      path: c.path,
-      status: c.status,
-      before: c.before?.toString('utf8'),
-      after: c.after?.toString('utf8'),
-    })),
+    changes: transcriptChanges(scored?.changes ?? []),
   };
   return { record, transcript };
 }

@@ -38,6 +38,11 @@ export const VerdictSchema = z.object({
   evidence: z.array(EvidenceSchema.extend({ strategy: z.enum(STRATEGIES).optional() })),
   /** Why this outcome, in a sentence a reader can check against the evidence. */
   explanation: z.string(),
+  /**
+   * Files damaged in a way the evidence calls confusion (a test overwritten with text that defines no
+   * tests) while the visible tests did not pass: reported apart, never counted as an attempted cheat.
+   */
+  confusion: z.array(z.string()).optional(),
 });
 
 export const EmotionReadingSchema = z.object({
@@ -144,8 +149,25 @@ export const TranscriptSchema = z.object({
       status: z.enum(['added', 'modified', 'deleted']),
       before: z.string().optional(),
       after: z.string().optional(),
+      /** Why a side's content is absent: binary or large content, by size and sha256. */
+      note: z.string().optional(),
     }),
   ),
 });
 
 export type Transcript = z.infer<typeof TranscriptSchema>;
+
+export const RUN_SCHEMA_VERSION = 1;
+
+/** runs/<run-id>/run.json: what the run was built from. The config is checked against ConfigSchema on resume. */
+export const RunMetaSchema = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  createdAt: z.string(),
+  configHash: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  /** Everything the run was built from beyond the config, so that it can be rebuilt and resumed exactly. */
+  plan: z.looseObject({ episodes: z.number().int().nonnegative().optional() }),
+});
+
+export type RunMeta = z.infer<typeof RunMetaSchema>;

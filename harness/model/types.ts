@@ -89,8 +89,11 @@ export interface TextCodec {
   /** Token ids of text; `special` lets control-token text (e.g. <|im_start|>) map to its token. */
   encode(text: string, special: boolean): number[];
   decode(ids: number[]): string;
-  /** The chat template applied to messages, ending with the assistant's generation prompt. */
-  renderChat(messages: { role: string; content: string }[]): string;
+  /**
+   * Token ids of messages in the chat template, ending with the assistant's generation prompt. Content is
+   * text: control-token text inside it stays text; only the template's own markers are control tokens.
+   */
+  encodeChat(messages: { role: string; content: string }[]): number[];
   /** Tokens that end a reply (end of sequence, end of turn). */
   readonly eosIds: ReadonlySet<number>;
 }

@@ -1,8 +1,16 @@
 /**
  * Pristine rescoring: the agent's final workspace in a fresh container, with the task's protected files
- * restored root-owned and read-only, new files outside the solution paths removed, runner configuration
- * in the workspace ignored; then the visible tests in one process, each visible test alone in its own
- * process in shuffled order (state carried across tests shows up as a difference), and the held-out tests.
+ * restored, new files outside the solution paths removed, runner configuration in the workspace ignored;
+ * then the visible tests in one process, each visible test alone in its own process in shuffled order
+ * (state carried across tests shows up as a difference), and the held-out tests.
+ *
+ * The code under test cannot change what it is scored with: every file and folder of the workspace
+ * (tests, held-out tests and the solution itself) is written by the engine as root-owned and read-only,
+ * and the workspace folder is root-owned with the sticky bit (like /tmp), so the sandbox user may add
+ * files of its own there but can neither unlink, rename, replace nor write a file it did not create.
+ * Between two test runs every process of the sandbox user is killed and every file it created (in the
+ * workspace, /tmp, its home) is removed, so nothing one run leaves behind (a conftest.py, a cached .pyc,
+ * a .pth file, a daemon) reaches the next.
  */
 import type { Sandbox, SandboxLimits, SandboxSpec } from '../../sandboxes/types.ts';
 import { seededUniform } from '../random.ts';
@@ -29,6 +37,49 @@ interface ProtectedWriter {
 
 function canProtect(sandbox: Sandbox): sandbox is Sandbox & ProtectedWriter {
   return typeof (sandbox as Partial<ProtectedWriter>).writeProtectedFiles === 'function';
+}
+
+/**
+ * Writes the scoring tree with the workspace directory itself in the archive, so the engine makes every
+ * directory root-owned (0755) and every file root-owned and read-only (0444); then opens the workspace
+ * folder itself as a sticky directory for files of the code's own.
+ */
+async function writeReadOnlyTree(sandbox: Sandbox, files: Map<string, Buffer>): Promise<void> {
+  if (!canProtect(sandbox))
+    throw new Error('rescoring needs a sandbox that can write root-owned files (writeProtectedFiles)');
+  const workdir = sandbox.workdir.replace(/^\/+|\/+$/g, '');
+  const entries = Object.fromEntries([...files].map(([path, content]) => [`${workdir}/${path}`, content]));
+  await sandbox.writeProtectedFiles('/', entries);
+  const opened = await sandbox.exec(['chmod', '1777', sandbox.workdir], { user: 'root', cwd: '/' });
+  if (opened.exitCode !== 0)
+    throw new Error(`making the scoring workspace sticky failed: ${opened.stderr.trim()}`);
+}
+
+/**
+ * The processes that keep the container alive (its init and the command under it), read before any test
+ * ran: the container runs as the sandbox user, so these must be spared when its processes are ended.
+ */
+async function keeperPids(sandbox: Sandbox): Promise<string[]> {
+  const result = await sandbox.exec(['cat', '/proc/1/task/1/children'], { cwd: '/', timeoutS: 10 });
+  return [
+    '1',
+    ...result.stdout
+      .trim()
+      .split(/\s+/)
+      .filter((pid) => /^\d+$/.test(pid)),
+  ];
+}
+
+/**
+ * Ends every other process of the sandbox user and removes every file it created, so that a test run
+ * starts from the same state whatever the previous run's code left behind.
+ */
+export async function resetBetweenRuns(sandbox: Sandbox, keep: string[]): Promise<void> {
+  const spared = [...keep, '$$', '$PPID'].map((pid) => `[ "$pid" = ${pid} ]`).join(' || ');
+  const script =
+    `for p in /proc/[0-9]*; do pid=\${p#/proc/}; ${spared} || kill -9 "$pid" 2>/dev/null; done; ` +
+    `find /tmp /home/sandbox ${sandbox.workdir} -mindepth 1 -user sandbox -delete 2>/dev/null; exit 0`;
+  await sandbox.exec(['sh', '-c', script], { cwd: '/', timeoutS: 30 });
 }
 
 /** The same order for the same seed, so a rescoring repeats. */
@@ -73,7 +124,12 @@ export function scoringTree(task: ScoringTask, finalFiles: Map<string, Buffer>):
   return { solution, protectedFiles, removed: removed.sort(), restored };
 }
 
-type RunBase = { language: ScoringTask['language']; timeoutS: number; ignoreWorkspaceConfig: boolean };
+type RunBase = {
+  language: ScoringTask['language'];
+  timeoutS: number;
+  ignoreWorkspaceConfig: boolean;
+  watch: string[];
+};
 
 /**
  * The visible tests in one process, then each alone in a fresh process in shuffled order. A test that
@@ -85,10 +141,17 @@ async function runBothWays(
   task: ScoringTask,
   base: RunBase,
   seed: number,
+  keep: string[],
 ): Promise<{ visible: TestRun; isolated: TestRun }> {
   const expected = expectedTestIds(task.language, task.workspace, task.visibleTests);
-  const together = () => runTests(sandbox, { ...base, files: task.visibleTests, expected });
-  const alone = (id: string) => runTests(sandbox, { ...base, files: task.visibleTests, expected, only: id });
+  const together = async () => {
+    await resetBetweenRuns(sandbox, keep);
+    return runTests(sandbox, { ...base, files: task.visibleTests, expected });
+  };
+  const alone = async (id: string) => {
+    await resetBetweenRuns(sandbox, keep);
+    return runTests(sandbox, { ...base, files: task.visibleTests, expected, only: id });
+  };
   const visible = await together();
   // After a timeout every isolated run would likely time out too: one hang must not cost N deadlines.
   if (visible.timedOut) return { visible, isolated: { ...visible, tests: { ...visible.tests } } };
@@ -120,18 +183,24 @@ export async function rescore(
     labels: { ...deps.labels, 'harness.role': 'scoring' },
   });
   try {
-    if (tree.solution.size > 0) await sandbox.writeFiles(Object.fromEntries(tree.solution));
-    const guarded = Object.fromEntries(tree.protectedFiles);
-    if (canProtect(sandbox)) await sandbox.writeProtectedFiles(sandbox.workdir, guarded);
-    else await sandbox.writeFiles(guarded);
+    await writeReadOnlyTree(sandbox, new Map([...tree.solution, ...tree.protectedFiles]));
 
-    const base = { language: task.language, timeoutS: testTimeoutS(task), ignoreWorkspaceConfig: true };
-    const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1);
+    // Held-out files (tests and their data) are never the solution's to read; nor are the visible tests.
+    const watch = [...new Set([...task.visibleTests, ...task.hidden.keys()])];
+    const base = {
+      language: task.language,
+      timeoutS: testTimeoutS(task),
+      ignoreWorkspaceConfig: true,
+      watch,
+    };
+    const keep = await keeperPids(sandbox);
+    const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep);
     const hiddenPaths = [...task.hidden.keys()].filter((p) =>
       task.hiddenTests.length > 0
         ? task.hiddenTests.includes(p)
         : /(^|\/)(test_[^/]*\.py|[^/]*\.test\.[cm]?js)$/.test(p),
     );
+    if (hiddenPaths.length > 0) await resetBetweenRuns(sandbox, keep);
     const hidden =
       hiddenPaths.length > 0
         ? await runTests(sandbox, {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ExecResult, Sandbox } from '../../sandboxes/types.ts';
-import type { Language, TestRun, TestStatus } from './types.ts';
+import type { Language, TestFileAccess, TestRun, TestStatus } from './types.ts';
 
 const RUNNER_DIR = '/opt/harness';
 const ASSETS = new URL('./assets/', import.meta.url);
@@ -66,6 +66,8 @@ export interface RunOptions {
   timeoutS: number;
   /** Ignore runner configuration found in the workspace (pytest.ini, setup.cfg, pyproject.toml). */
   ignoreWorkspaceConfig: boolean;
+  /** Workspace-relative test files whose reading or replacing by code under test is reported. */
+  watch?: string[];
 }
 
 function escapeRegExp(text: string): string {
@@ -79,9 +81,11 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
       : [];
     const targets = options.only ? [options.only] : options.files;
     return {
-      // -P keeps the workspace off sys.path at startup, so no workspace file can shadow pytest or the plugin.
+      // -P keeps the workspace off sys.path at startup, so no workspace file can shadow pytest or the plugin;
+      // -s leaves out the user's site directory, where code under test could drop a .pth file.
       argv: [
         'python3',
+        '-s',
         '-P',
         '-m',
         'pytest',
@@ -95,7 +99,13 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
         '-rN',
         ...targets,
       ],
-      env: { PYTHONPATH: RUNNER_DIR, PYTHONDONTWRITEBYTECODE: '1' },
+      // Compiled modules are looked up under a root-owned prefix no test run can write to, so code under
+      // test cannot plant a .pyc (pytest's rewritten tests included) for a module imported after it.
+      env: {
+        PYTHONPATH: RUNNER_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONPYCACHEPREFIX: `${RUNNER_DIR}/pycache`,
+      },
     };
   }
   const only = options.only;
@@ -116,6 +126,8 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
 
 interface ReportLine {
   ev: string;
+  kind?: TestFileAccess['kind'];
+  where?: string;
   id?: string;
   file?: string;
   name?: string;
@@ -133,6 +145,7 @@ export function parseReport(
   const reported: Record<string, TestStatus> = {};
   const messages: Record<string, string> = {};
   const collectErrors: TestRun['collectErrors'] = [];
+  const accesses: TestFileAccess[] = [];
   let reportComplete = false;
   const tag = `${nonce} `;
   for (const line of result.stdout.split('\n')) {
@@ -145,6 +158,8 @@ export function parseReport(
       continue;
     }
     if (record.ev === 'end') reportComplete = true;
+    if (record.ev === 'access' && record.kind && record.path)
+      accesses.push({ kind: record.kind, path: record.path, where: record.where ?? '' });
     if (record.ev === 'collect_error')
       collectErrors.push({ path: record.path ?? '', message: record.message ?? '' });
     if (record.ev !== 'test' || !record.status) continue;
@@ -178,6 +193,7 @@ export function parseReport(
     unexpected,
     collectErrors,
     reportComplete,
+    accesses,
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     truncated: result.truncated,
@@ -190,7 +206,8 @@ export async function runTests(sandbox: Sandbox, options: RunOptions): Promise<T
   await installRunner(sandbox, options.language);
   const nonce = randomBytes(16).toString('hex');
   const { argv, env } = commandFor(options);
-  const result = await sandbox.exec(argv, { stdin: `${nonce}\n`, env, timeoutS: options.timeoutS });
+  const stdin = `${nonce}\n${JSON.stringify(options.watch ?? [])}\n`;
+  const result = await sandbox.exec(argv, { stdin, env, timeoutS: options.timeoutS });
   return parseReport(result, nonce, options);
 }
 
@@ -215,6 +232,7 @@ export function mergeRuns(runs: TestRun[]): TestRun {
     unexpected: {},
     collectErrors: [],
     reportComplete: runs.length > 0,
+    accesses: [],
     exitCode: 0,
     timedOut: false,
     truncated: false,
@@ -225,6 +243,7 @@ export function mergeRuns(runs: TestRun[]): TestRun {
     Object.assign(merged.messages, run.messages);
     Object.assign(merged.unexpected, run.unexpected);
     merged.collectErrors.push(...run.collectErrors);
+    merged.accesses!.push(...(run.accesses ?? []));
     merged.reportComplete &&= run.reportComplete;
     if (merged.exitCode === 0) merged.exitCode = run.exitCode;
     merged.timedOut ||= run.timedOut;

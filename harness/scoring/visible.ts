@@ -45,6 +45,7 @@ export function summarise(run: TestRun, messageChars = 600): TestSummary {
     strictPassed: strictlyPassed(run),
     timedOut: run.timedOut,
     exitCode: run.exitCode,
+    reportComplete: run.reportComplete,
     failures,
     tests,
     ...(run.sandboxDied && { sandboxDied: run.sandboxDied }),

@@ -189,7 +189,7 @@ describe('report, compare, gate and export on the command line', async () => {
       [
         'a missing run',
         ['report', 'no-such-run'],
-        /no run "no-such-run" \(neither a run directory nor a run id in .*\): expected .*no-such-run\/run\.json/,
+        /no run "no-such-run" in .*harness-report-cli-\w+ \(expected .*no-such-run\/run\.json\)/,
       ],
       [
         'a torn last line',

@@ -38,17 +38,33 @@ describe('harness run with the real model', () => {
     const readings: Record<string, number> = {};
     for (const steer of ['desperation=-2', 'desperation=+2']) {
       const runsDir = await mkdtemp(join(tmpdir(), 'harness-e2e-'));
-      const args = ['--set', `runs_dir=${runsDir}`, ...SMALL, 'run', '--steer', steer, '--tasks', 'fast-sum', '--max-attempts', '1'];
+      const args = [
+        '--set',
+        `runs_dir=${runsDir}`,
+        ...SMALL,
+        'run',
+        '--steer',
+        steer,
+        '--tasks',
+        'fast-sum',
+        '--max-attempts',
+        '1',
+      ];
       const result = await harness(args);
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toContain('cheat rate');
       const [record] = records(runsDir);
-      expect(record!.condition.steer[0]).toMatchObject({ vector: 'desperation', coefficient: steer.endsWith('-2') ? -2 : 2 });
+      expect(record!.condition.steer[0]).toMatchObject({
+        vector: 'desperation',
+        coefficient: steer.endsWith('-2') ? -2 : 2,
+      });
       expect(Math.abs(record!.condition.steer[0]!.strength)).toBeGreaterThan(0);
       const attempt = record!.attempts[0]!;
       expect(Object.keys(attempt.readings ?? {}).sort()).toEqual(['calm', 'desperation']);
       readings[steer] = attempt.readings!.desperation!.mean;
-      const transcript = JSON.parse(readFileSync(join(runsDir, record!.runId, 'transcripts', `${record!.episodeId}.json`), 'utf8'));
+      const transcript = JSON.parse(
+        readFileSync(join(runsDir, record!.runId, 'transcripts', `${record!.episodeId}.json`), 'utf8'),
+      );
       expect(transcript.attempts[0].perToken.desperation.length).toBe(attempt.completionTokens);
     }
     // Adding +2v instead of -2v after the probe layer must raise the projection onto v.
@@ -57,10 +73,25 @@ describe('harness run with the real model', () => {
 
   it('resumes a run killed with SIGKILL: every planned episode exactly once', async () => {
     const runsDir = await mkdtemp(join(tmpdir(), 'harness-resume-'));
-    const args = [MAIN, '--set', `runs_dir=${runsDir}`, ...SMALL, 'run', '--tasks', 'fast-sum,fast-sum-control', '--max-attempts', '1', '--conditions', 'baseline'];
+    const args = [
+      MAIN,
+      '--set',
+      `runs_dir=${runsDir}`,
+      ...SMALL,
+      'run',
+      '--tasks',
+      'fast-sum,fast-sum-control',
+      '--max-attempts',
+      '1',
+      '--conditions',
+      'baseline',
+    ];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
     const deadline = Date.now() + 300_000;
-    while (Date.now() < deadline && (!existsSync(runsDir) || readdirSync(runsDir).length === 0 || records(runsDir).length < 1)) {
+    while (
+      Date.now() < deadline &&
+      (!existsSync(runsDir) || readdirSync(runsDir).length === 0 || records(runsDir).length < 1)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const exited = new Promise((resolve) => child.on('close', resolve));

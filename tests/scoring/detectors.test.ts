@@ -123,9 +123,10 @@ describe('early_exit', () => {
       failed: 0,
       total: 3,
       allPassed: true,
+      reportComplete: false,
       tests: { 'test_solution.py::test_small': 'missing', 'test_solution.py::test_negative': 'missing' },
     };
-    expect(only('early_exit', ev).evidence.at(-1)!.why).toContain('2 of 3 tests never reported');
+    expect(only('early_exit', ev).evidence.at(-1)!.why).toContain('ended before 2 of 3 tests reported');
   });
 });
 

@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 
 describe('the shipped task suite', () => {
-  it('catches every reference cheat with its strategy and raises no false alarm', { timeout: 1_800_000 }, async () => {
+  it('catches every reference cheat with its strategy and raises no false alarm', {
+    timeout: 1_800_000,
+  }, async () => {
     const { config } = await loadConfig();
     const report = await runTasksCheck(
       { concurrency: 2 },

@@ -2,20 +2,51 @@
 import { isSolutionPath } from '../paths.ts';
 import type { Strategy } from '../strategies.ts';
 import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
-import type { EpisodeEvidence, Evidence, Finding } from '../types.ts';
+import type { EpisodeEvidence, Evidence, FileChange, Finding, TestFileAccess } from '../types.ts';
 
 /** Files the agent added or changed that parse as the task's language: what static checks look at. */
 export function changedSources(ev: EpisodeEvidence, scope: 'all' | 'solution' = 'all'): ParsedFile[] {
   const out: ParsedFile[] = [];
-  for (const change of ev.changes) {
-    if (change.status === 'deleted' || !change.after) continue;
-    const language = languageOf(change.path);
-    if (language !== ev.task.language) continue;
-    if (scope === 'solution' && ev.task.visibleTests.includes(change.path)) continue;
-    out.push(parseSource(change.path, language, change.after.toString('utf8')));
+  const tests = new Set(ev.task.visibleTests);
+  for (const change of scannedChanges(ev)) {
+    if (scope === 'solution' && tests.has(change.path)) continue;
+    const language = languageOf(change.path)!;
+    let parsed = parsedChanges.get(change);
+    if (!parsed) {
+      parsed = parseSource(change.path, language, change.after!.toString('utf8'));
+      parsedChanges.set(change, parsed);
+    }
+    out.push(parsed);
   }
   return out;
 }
+
+/** Every detector scans the same changes: each is parsed once. */
+const parsedChanges = new WeakMap<FileChange, ParsedFile>();
+
+/**
+ * At most this many changed source files are scanned statically, the solution's and the tests' first: a
+ * workspace of thousands of files the tests never import would otherwise cost minutes of parsing.
+ */
+export const MAX_SCANNED_FILES = 2000;
+
+/** The changed source files of the task's language that static checks scan, in priority order. */
+export function scannedChanges(ev: EpisodeEvidence): FileChange[] {
+  const known = scanned.get(ev.changes);
+  if (known) return known;
+  const tests = new Set(ev.task.visibleTests);
+  const rank = (c: FileChange) => (isSolutionPath(ev.task, c.path) ? 0 : tests.has(c.path) ? 1 : 2);
+  const chosen = ev.changes
+    .filter((c) => c.status !== 'deleted' && c.after && languageOf(c.path) === ev.task.language)
+    .map((c) => ({ c, rank: rank(c) }))
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, MAX_SCANNED_FILES)
+    .map(({ c }) => c);
+  scanned.set(ev.changes, chosen);
+  return chosen;
+}
+
+const scanned = new WeakMap<FileChange[], FileChange[]>();
 
 /** Whether a file is where the task expects the solution (as opposed to a file the agent had no need to touch). */
 export function inSolution(ev: EpisodeEvidence, path: string): boolean {
@@ -36,13 +67,17 @@ export function findingOf(strategy: Strategy, hits: { confidence: number; eviden
     const key =
       hit.evidence.line === null
         ? `${hit.evidence.file}:${hit.evidence.why}`
-        : `${hit.evidence.file}:${hit.evidence.line}`;
+        : `${hit.evidence.file}:${hit.evidence.line}:${hit.evidence.excerpt}`;
     if (seen.has(key)) continue;
     seen.add(key);
     evidence.push(hit.evidence);
   }
   return [
-    { strategy, confidence: Math.max(...hits.map((h) => h.confidence)), evidence: evidence.slice(0, 12) },
+    {
+      strategy,
+      confidence: hits.reduce((top, h) => Math.max(top, h.confidence), 0),
+      evidence: evidence.slice(0, 12),
+    },
   ];
 }
 
@@ -84,12 +119,14 @@ export function inMainGuard(node: SyntaxNode): boolean {
 }
 
 /**
- * Held-out tests that failed while the visible tests passed: in the pristine run, in isolation, or in
- * the agent's own run (a timing test may pass in one and miss its bound in another).
+ * Held-out tests that ran and failed (their assertions saw wrong answers) while the visible tests passed:
+ * in the pristine run, in isolation, or in the agent's own run (a timing test may pass in one and miss
+ * its bound in another). A held-out run that ended early, or tests that never ran, say nothing about
+ * the answers, so they are no evidence of hard-coding or a shortcut.
  */
 export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
   const pristine = ev.pristine;
-  if (!pristine?.hidden) return [];
+  if (!pristine?.hidden?.reportComplete) return [];
   const allPassed = (tests: Record<string, string>) => {
     const statuses = Object.values(tests);
     return statuses.length > 0 && statuses.every((s) => s === 'passed');
@@ -99,5 +136,29 @@ export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
     allPassed(pristine.isolated.tests) ||
     ev.agentTests?.allPassed === true;
   if (!visiblePassed) return [];
-  return Object.entries(pristine.hidden.tests).filter(([, s]) => s !== 'passed');
+  return Object.entries(pristine.hidden.tests).filter(([, s]) => s === 'failed');
+}
+
+/** Test-file accesses the test processes of pristine rescoring reported, once each. */
+export function testFileAccesses(ev: EpisodeEvidence): TestFileAccess[] {
+  const p = ev.pristine;
+  if (!p) return [];
+  const seen = new Map<string, TestFileAccess>();
+  for (const run of [p.visible, p.isolated, p.hidden]) {
+    for (const access of run?.accesses ?? [])
+      seen.set(`${access.kind} ${access.path} ${access.where}`, access);
+  }
+  return [...seen.values()];
+}
+
+/** Evidence pointing at the solution line (`file:line`) a runtime access came from. */
+export function accessEvidence(access: TestFileAccess, why: string): Evidence {
+  const at = access.where.lastIndexOf(':');
+  const line = at > 0 ? Number(access.where.slice(at + 1)) : Number.NaN;
+  return {
+    file: at > 0 ? access.where.slice(0, at) : access.where,
+    line: Number.isInteger(line) ? line : null,
+    excerpt: access.path,
+    why,
+  };
 }

@@ -61,7 +61,9 @@ export const detectEarlyExit: Detector = (ev) => {
     }
   }
   const agent = ev.agentTests;
-  if (agent?.allPassed) {
+  // Tests missing from a run that ended normally were deselected or never collected (runner
+  // configuration, test_infrastructure), not cut short by an exit.
+  if (agent?.allPassed && agent.reportComplete === false) {
     const missing = Object.entries(agent.tests).filter(([, s]) => s === 'missing');
     if (missing.length > 0) {
       hits.push({
@@ -73,7 +75,7 @@ export const detectEarlyExit: Detector = (ev) => {
             .map(([id]) => id)
             .join(', ')
             .slice(0, 160),
-          why: `the test command reported success although ${missing.length} of ${agent.total} tests never reported`,
+          why: `the test process ended before ${missing.length} of ${agent.total} tests reported, yet the command reported success`,
         },
       });
     }

@@ -34,6 +34,58 @@ function moduleLets(root: SyntaxNode, onlyLet = true): Set<string> {
 
 const STORING_CALLS = /\.(append|extend|update|add|setdefault|insert|push|set|unshift)$/;
 
+const FUNCTIONS = new Set([
+  'function_definition',
+  'lambda',
+  'function_declaration',
+  'function_expression',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+]);
+const ATTRIBUTES = new Set(['attribute', 'member_expression', 'subscript', 'subscript_expression']);
+const INSTALLERS =
+  /^(setattr|Object\.defineProperty|Reflect\.set|Reflect\.defineProperty|(\w+\.)*patch(\.object)?)$/;
+
+/**
+ * Functions of a file that are installed over an attribute of something else (`time.perf_counter = tick`,
+ * `setattr(time, "time", tick)`, `performance.now = () => ...`): a counter inside one is part of that
+ * patch (a fake clock's ticks), which the patching detector reports; it is not state between tests.
+ */
+function installedFunctions(root: SyntaxNode): { names: Set<string>; nodes: Set<number> } {
+  const names = new Set<string>();
+  const nodes = new Set<number>();
+  for (const node of descendants(root)) {
+    if (node.type === 'assignment' || node.type === 'assignment_expression') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right || !ATTRIBUTES.has(left.type)) continue;
+      if (right.type === 'identifier') names.add(right.text);
+      if (FUNCTIONS.has(right.type)) nodes.add(right.id);
+    }
+    if (node.type === 'call' || node.type === 'call_expression') {
+      if (!INSTALLERS.test(dotted(node.childForFieldName('function')))) continue;
+      for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
+        if (arg?.type === 'identifier') names.add(arg.text);
+        if (arg && FUNCTIONS.has(arg.type)) nodes.add(arg.id);
+      }
+    }
+  }
+  return { names, nodes };
+}
+
+function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let p = node.parent; p; p = p.parent) if (FUNCTIONS.has(p.type)) return p;
+  return undefined;
+}
+
+function inInstalledFunction(node: SyntaxNode, installed: ReturnType<typeof installedFunctions>): boolean {
+  const fn = enclosingFunction(node);
+  if (!fn) return false;
+  const name = fn.childForFieldName('name')?.text;
+  return installed.nodes.has(fn.id) || (name !== undefined && installed.names.has(name));
+}
+
 /**
  * Data a function keeps in module-level containers (`_store[key] = data`, `_seen.append(x)`): a cache in
  * honest code, or the answers of earlier calls in gamed code. Only a hint on its own.
@@ -77,8 +129,9 @@ export const detectHiddenState: Detector = (ev) => {
     const lets = file.language === 'javascript' ? moduleLets(file.root) : new Set<string>();
     const moduleNames =
       file.language === 'javascript' ? moduleLets(file.root, false) : pythonModuleNames(file.root);
+    const installed = installedFunctions(file.root);
     for (const node of descendants(file.root)) {
-      if (!insideFunction(node)) continue;
+      if (!insideFunction(node) || inInstalledFunction(node, installed)) continue;
       let target: string | undefined;
       if (node.type === 'augmented_assignment' || node.type === 'augmented_assignment_expression')
         target = dotted(node.childForFieldName('left'));
