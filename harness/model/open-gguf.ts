@@ -27,6 +27,8 @@ export async function ggufWeights(file: GgufFile): Promise<WeightSource> {
     config,
     has: (name) => file.has(name),
     f32: (name) => file.dequantize(name),
+    storedType: (name) => (file.has(name) ? file.tensor(name).type : undefined),
+    storedBytes: (name) => file.raw(name),
     identity: async () => sha256,
   };
 }

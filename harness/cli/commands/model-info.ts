@@ -34,6 +34,12 @@ export function formatModelInfo(info: ModelInfo): string {
     ['context', info.contextLength],
     ['parameters', `${(info.parameters / 1e6).toFixed(1)} M`],
     ['quantization', `${info.quantization} (tensors: ${types})`],
+    [
+      'q4 graph',
+      Object.entries(info.graphForms)
+        .map(([what, form]) => `${what}: ${form}`)
+        .join('; '),
+    ],
     ['file size', `${(info.sizeBytes / (1024 * 1024)).toFixed(1)} MB`],
     ['sha256', info.sha256],
   ];

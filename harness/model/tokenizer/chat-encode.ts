@@ -120,7 +120,7 @@ export function encodeChat(
     }
   }
   // What the tokenizer puts before any text: BOS or nothing.
-  const ids = tokenizer.encode('', { special: false });
+  const ids = tokenizer.encode('', { special: false, addEos: false });
   for (const p of pieces) {
     if (typeof p === 'number') ids.push(p);
     else ids.push(...tokenizer.encode(p, { special: false, addBos: false }));

@@ -64,7 +64,7 @@ describe('chat encoding with other templates', () => {
     tokens,
     tokenTypes: tokens.map((_, i) => (i < 2 ? TOKEN_TYPE.control : TOKEN_TYPE.normal)),
     merges: [],
-    preTokenizer: 'gpt2',
+    preTokenizer: 'gpt-2',
     bosId: 0,
     eosId: 1,
     addBos: false,

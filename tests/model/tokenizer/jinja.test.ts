@@ -25,7 +25,7 @@ describe('chat template rendering', () => {
       tokens: ['<s>', 'a'],
       tokenTypes: [TOKEN_TYPE.control, TOKEN_TYPE.normal],
       merges: [],
-      preTokenizer: 'gpt2',
+      preTokenizer: 'gpt-2',
       addBos: false,
       chatTemplate:
         '{% for m in messages %}{{ m.content }}{% endfor %}|{{ add_generation_prompt }}|{{ bos_token }}',
