@@ -165,9 +165,9 @@ describe('report of a run with known counts', () => {
       'condition: desperation=+2; rate: 0.583333333333',
     ]);
     // The y scale maps [0, 1] onto [240, 0] px (the plot is 240 px high).
-    [0.25, 1 / 12, 7 / 12].forEach((rate, i) =>
-      expect(translateY(points[i]!)).toBeCloseTo(240 * (1 - rate), 6),
-    );
+    [0.25, 1 / 12, 7 / 12].forEach((rate, i) => {
+      expect(translateY(points[i]!)).toBeCloseTo(240 * (1 - rate), 6);
+    });
     expect(marks(figures['cheat-rate']!, 'cheat_rate_intervals')).toHaveLength(3);
     expect(marks(figures['dose-response-desperation']!, 'dose_points')).toHaveLength(3);
     expect(marks(figures['dose-response-desperation']!, 'dose_intervals')).toHaveLength(3);
