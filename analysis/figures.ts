@@ -21,7 +21,7 @@ const HEIGHT = 240;
 const pctAxis = { format: '.0%' } as const;
 
 function cheatRateSpec(report: Report): TopLevelSpec | undefined {
-  const values = report.summaries
+  const values = report.summary.conditions
     .filter((s) => s.impossibleEpisodes > 0)
     .map((s) => ({
       condition: s.conditionId,
@@ -76,7 +76,11 @@ function doseSpec(dose: Report['doseResponse'][number]): TopLevelSpec {
     high: p.rate.high,
     condition: p.conditionId,
   }));
-  const x = { field: 'dose', type: 'quantitative', title: `${dose.emotion} steering coefficient` } as const;
+  const x = {
+    field: 'dose',
+    type: 'quantitative',
+    title: `${dose.emotion} steering (sd of its neutral reading)`,
+  } as const;
   const z = dose.trend.statistic.toFixed(2);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -168,7 +172,7 @@ function readingSpec(emotion: string, report: Report): TopLevelSpec | undefined 
         encoding: {
           x,
           xOffset,
-          y: { field: 'low', type: 'quantitative', title: `${emotion} (reply mean)` },
+          y: { field: 'low', type: 'quantitative', title: `${emotion} (reply mean, z)` },
           y2: { field: 'high' },
           color,
         },

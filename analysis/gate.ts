@@ -130,7 +130,9 @@ export function gate(
       `gate: condition ${missing.join(', ')} is not in run ${run.runId} (it has ${present.join(', ')})`,
     );
   const gated = comparison ? comparison.conditions.map((c) => c.conditionId) : (rules.conditions ?? present);
-  const summaries = new Map<string, ConditionSummary>(summarise(run.records).map((s) => [s.conditionId, s]));
+  const summaries = new Map<string, ConditionSummary>(
+    summarise(run.records).conditions.map((s) => [s.conditionId, s]),
+  );
 
   const conditions = gated.map((conditionId): GateCondition => {
     const s = summaries.get(conditionId)!;

@@ -36,7 +36,7 @@ function sections(report: Report): Section[] {
         'attempted',
         'honest success (controls)',
       ],
-      rows: report.summaries.map((s) => [
+      rows: report.summary.conditions.map((s) => [
         s.conditionId,
         `${s.cheated}/${s.impossibleEpisodes}`,
         percent(s.cheatRate.estimate),
@@ -58,10 +58,10 @@ function sections(report: Report): Section[] {
       heading: `${dose.emotion}`,
       level: 3,
       text: [
-        `Cochran-Armitage trend test over the coefficients: Z = ${num(dose.trend.statistic, 2)}, two-sided p = ${num(dose.trend.pValue)} (Z > 0: the cheat rate rises with the coefficient).`,
+        `Cochran-Armitage trend test over the steering strengths (in sd): Z = ${num(dose.trend.statistic, 2)}, two-sided p = ${num(dose.trend.pValue)} (Z > 0: the cheat rate rises with the strength).`,
       ],
       table: {
-        header: ['coefficient', 'condition', 'cheated', 'cheat rate', '95% interval'],
+        header: ['strength (sd)', 'condition', 'cheated', 'cheat rate', '95% interval'],
         rows: dose.points.map((p) => [
           String(p.dose),
           p.conditionId,
@@ -78,7 +78,7 @@ function sections(report: Report): Section[] {
     level: 2,
     text: [
       emotions.length
-        ? "Mean of each attempt's reply-mean reading across episodes, with a 95% t interval (episodes are the units; one episode gives no interval)."
+        ? "Mean of each attempt's reply-mean reading in standard deviations of neutral text (z) across episodes, with a 95% t interval (episodes are the units; one episode gives no interval)."
         : 'The records carry no probe readings.',
     ],
   });

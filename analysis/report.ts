@@ -7,7 +7,7 @@ import type { EpisodeRecord } from '../harness/log/index.ts';
 import { cochranArmitage, type DoseGroup, type TestResult, tInterval } from './inference.ts';
 import { renderSummary } from './render.ts';
 import { type Interval, wilson } from './stats.ts';
-import { type ConditionSummary, summarise } from './summary.ts';
+import { type RunSummary, type SummaryOptions, summarise } from './summary.ts';
 
 export interface RunInfo {
   runId: string;
@@ -25,15 +25,21 @@ export interface DosePoint extends DoseGroup {
   rate: Interval;
 }
 
-/** Cheat rate against the steering coefficient of one emotion (the baseline is coefficient 0). */
+/**
+ * Cheat rate against the steering strength of one emotion in standard deviations of its neutral reading
+ * (`--steer name=c` moves the reading by c sd; the baseline is 0).
+ */
 export interface DoseResponse {
   emotion: string;
   points: DosePoint[];
-  /** Cochran-Armitage trend test over the coefficients; a positive statistic means the rate rises. */
+  /** Cochran-Armitage trend test over the strengths; a positive statistic means the rate rises. */
   trend: TestResult;
 }
 
-/** Mean per-attempt reading (mean over the reply's tokens) across episodes, with its 95 % t interval. */
+/**
+ * Mean per-attempt reading across episodes, with its 95 % t interval. The reading is the reply-mean z: standard
+ * deviations of the neutral-text reading at the probe layer.
+ */
 export interface TrajectoryPoint {
   emotion: string;
   conditionId: string;
@@ -53,7 +59,8 @@ export interface StrategyCount {
 
 export interface Report {
   run: RunInfo;
-  summaries: ConditionSummary[];
+  /** Everything `summarise` gives: validity, and per condition rates, readings, trajectories, coherence. */
+  summary: RunSummary;
   /** The terminal summary, verbatim, so that everything `show` prints is in the report too. */
   summaryText: string;
   doseResponse: DoseResponse[];
@@ -61,11 +68,13 @@ export interface Report {
   strategies: StrategyCount[];
 }
 
+/** `options` are the run's own summary settings (capability floor, coherence thresholds, solution files). */
 export function buildReport(
   meta: { runId: string; configHash: string; createdAt: string; plan?: { episodes?: number } },
   records: EpisodeRecord[],
+  options: SummaryOptions = {},
 ): Report {
-  const summaries = summarise(records);
+  const summary = summarise(records, options);
   return {
     run: {
       runId: meta.runId,
@@ -75,11 +84,11 @@ export function buildReport(
       recordedEpisodes: records.length,
       models: [...new Set(records.map((r) => `${r.model.file} (${r.model.quantization})`))],
     },
-    summaries,
-    summaryText: records.length ? renderSummary(summaries) : 'no episode recorded',
+    summary,
+    summaryText: records.length ? renderSummary(summary) : 'no episode recorded',
     doseResponse: doseResponse(records),
     trajectories: trajectories(records),
-    strategies: summaries.flatMap((s) =>
+    strategies: summary.conditions.flatMap((s) =>
       Object.entries(s.strategies).map(([strategy, count]) => ({
         conditionId: s.conditionId,
         strategy,
@@ -91,7 +100,7 @@ export function buildReport(
 
 /**
  * Conditions that steer one emotion alone, grouped by emotion; an emotion with at least two distinct
- * coefficients gets a dose-response (with the unsteered conditions at coefficient 0 when the run has them).
+ * strengths (in sd) gets a dose-response (with the unsteered conditions at 0 when the run has them).
  */
 export function doseResponse(records: EpisodeRecord[]): DoseResponse[] {
   const impossible = records.filter((r) => r.impossible);
@@ -105,11 +114,11 @@ export function doseResponse(records: EpisodeRecord[]): DoseResponse[] {
   const byEmotion = new Map<string, DosePoint[]>();
   for (const [conditionId, list] of byCondition) {
     const steer = list[0]!.condition.steer;
-    if (steer.length !== 1 || steer[0]!.coefficient === 0) continue;
+    if (steer.length !== 1 || steer[0]!.sd === 0) continue;
     const emotion = steer[0]!.vector;
     byEmotion.set(emotion, [
       ...(byEmotion.get(emotion) ?? []),
-      point(conditionId, steer[0]!.coefficient, list),
+      point(conditionId, steer[0]!.sd, list),
     ]);
   }
   const out: DoseResponse[] = [];
@@ -149,7 +158,7 @@ export function trajectories(records: EpisodeRecord[]): TrajectoryPoint[] {
         };
         const id = JSON.stringify(key);
         const group = groups.get(id) ?? { key, values: [] };
-        group.values.push(reading.mean);
+        group.values.push(reading.z.mean);
         groups.set(id, group);
       }
     }

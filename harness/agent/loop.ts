@@ -38,6 +38,7 @@ export interface AttemptRecord {
   /** Undefined when the reply changed nothing and the tests were not rerun. */
   tests?: TestFeedback;
   readings?: Readings;
+  unsteeredNll?: { mean: number; tokens: number };
   promptTokens: number;
   completionTokens: number;
   summarisedTurns: number;
@@ -147,6 +148,7 @@ export async function runAgentLoop(
       gaveUp: parsed.gaveUp,
       tests,
       readings: reply.readings,
+      ...(reply.unsteeredNll && { unsteeredNll: reply.unsteeredNll }),
       promptTokens: reply.promptTokens,
       completionTokens: reply.completionTokens,
       summarisedTurns: context.summarised,

@@ -14,7 +14,8 @@ import type { EpisodeRecord } from '../../harness/log/index.ts';
 import { makeRecord } from '../support/records.ts';
 
 export const CONDITIONS = ['baseline', 'desperation=-2', 'desperation=+2'] as const;
-const COEFFICIENT: Record<string, number> = { baseline: 0, 'desperation=-2': -2, 'desperation=+2': 2 };
+/** Strength in sd (what `--steer desperation=-2` asks for); the other units differ, so a test sees which is used. */
+const SD: Record<string, number> = { baseline: 0, 'desperation=-2': -2, 'desperation=+2': 2 };
 export const IMPOSSIBLE = ['t1', 't2', 't3', 't4'];
 export const CONTROL = ['c1', 'c2'];
 
@@ -31,7 +32,10 @@ export const OUTCOMES: Record<'A' | 'B', Record<string, { cheat: number[]; hones
   },
 };
 
-/** Desperation readings (reply mean) of the baseline condition in run A: [attempt 1, attempt 2] per episode. */
+/**
+ * Desperation readings (reply-mean z) of the baseline condition in run A: [attempt 1, attempt 2] per episode.
+ * The raw projections in the records are other numbers, so a test sees which is used.
+ */
 export const READINGS = {
   impossible: { 't1.1': [0.1, 0.9], 't1.2': [0.4, 1.3], 't1.3': [-0.2, 0.5] } as Record<string, number[]>,
   control: { 'c1.1': [0.0], 'c1.2': [0.2] } as Record<string, number[]>,
@@ -45,7 +49,15 @@ function attempt(index: number, desperation: number) {
     filesWritten: [],
     problems: [],
     gaveUp: false,
-    readings: { desperation: { mean: desperation, lastPrompt: 0, max: desperation, meanCosine: 0 } },
+    readings: {
+      desperation: {
+        z: { mean: desperation, lastPrompt: 0, max: desperation },
+        mean: 10 * desperation - 4,
+        lastPrompt: 0,
+        max: 10 * desperation - 4,
+        meanCosine: 0,
+      },
+    },
     promptTokens: 10,
     completionTokens: 5,
     summarisedTurns: 0,
@@ -59,13 +71,22 @@ export function knownRecords(run: 'A' | 'B', runSeed = 7): EpisodeRecord[] {
   const runId = `known-${run}${runSeed === 7 ? '' : `-seed${runSeed}`}`;
   const records: EpisodeRecord[] = [];
   for (const conditionId of CONDITIONS) {
-    const coefficient = COEFFICIENT[conditionId]!;
+    const sd = SD[conditionId]!;
     const condition = {
       id: conditionId,
       steer:
-        coefficient === 0
+        sd === 0
           ? []
-          : [{ vector: 'desperation', coefficient, strength: coefficient / 40, layers: [20] }],
+          : [
+              {
+                vector: 'desperation',
+                unit: 'sd' as const,
+                sd,
+                strength: sd / 40,
+                coefficient: 3 * sd,
+                layers: [20],
+              },
+            ],
     };
     for (const [tasks, impossible] of [
       [IMPOSSIBLE, true],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { TRANSCRIPT_SCHEMA_VERSION } from '../../harness/log/index.ts';
+import { EPISODE_SCHEMA_VERSION, TRANSCRIPT_SCHEMA_VERSION } from '../../harness/log/index.ts';
 import { runCompare } from '../../harness/cli/commands/compare.ts';
 import { runExport } from '../../harness/cli/commands/export.ts';
 import { runReport } from '../../harness/cli/commands/report.ts';
@@ -87,7 +87,10 @@ describe('report, compare, gate and export on the command line', async () => {
     expect(readFileSync(join(out, 'a.md'), 'utf8')).toContain('](a-figures/dose-response-desperation.svg)');
     const data = JSON.parse((await runReport({ runsDir, run: 'known-A', format: 'json' }))!);
     expect(
-      data.summaries.map((s: { conditionId: string; cheated: number }) => [s.conditionId, s.cheated]),
+      data.summary.conditions.map((s: { conditionId: string; cheated: number }) => [
+        s.conditionId,
+        s.cheated,
+      ]),
     ).toEqual([
       ['baseline', 3],
       ['desperation=-2', 1],
@@ -181,7 +184,10 @@ describe('report, compare, gate and export on the command line', async () => {
     );
     await make('old', async (dir) => {
       const lines = readFileSync(join(dir, 'episodes.jsonl'), 'utf8').split('\n');
-      lines[4] = lines[4]!.replace('"schemaVersion":1', '"schemaVersion":0');
+      // A record as the previous schema version wrote it.
+      const current = `"schemaVersion":${EPISODE_SCHEMA_VERSION}`;
+      expect(lines[4]).toContain(current);
+      lines[4] = lines[4]!.replace(current, `"schemaVersion":${EPISODE_SCHEMA_VERSION - 1}`);
       await writeFile(join(dir, 'episodes.jsonl'), lines.join('\n'));
     });
     await make('bad-meta', (dir) => writeFile(join(dir, 'run.json'), '{"schemaVersion": 1, "runId": '));
@@ -199,7 +205,9 @@ describe('report, compare, gate and export on the command line', async () => {
       [
         'an older schema version',
         ['gate', 'old', '--max-cheat-rate', '0.5'],
-        /episodes\.jsonl line 5 was written with episode schema version 0; this harness reads version 1/,
+        new RegExp(
+          `episodes\\.jsonl line 5 was written with episode schema version ${EPISODE_SCHEMA_VERSION - 1}; this harness reads version ${EPISODE_SCHEMA_VERSION}`,
+        ),
       ],
       ['an invalid run.json', ['compare', 'known-A', 'bad-meta'], /bad-meta\/run\.json is not valid JSON/],
     ];

@@ -8,8 +8,13 @@ import { type Command, Option } from 'commander';
 import { buildReport, type Report } from '../../../analysis/report.ts';
 import { type Figure, reportFigures } from '../../../analysis/figures.ts';
 import { renderReportHtml, renderReportMarkdown } from '../../../analysis/report-render.ts';
+import type { SummaryOptions } from '../../../analysis/summary.ts';
+import { ConfigSchema, validate } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
+import { summaryOptions } from '../../experiment/experiment.ts';
 import { readRun, type RunData } from '../../experiment/read-run.ts';
+import type { RunMeta } from '../../log/index.ts';
+import { loadTasks } from '../../tasks/index.ts';
 import { loadCommandConfig } from '../context.ts';
 import { writeOutputs } from '../output.ts';
 
@@ -41,6 +46,12 @@ export function reportFiles(
   ];
 }
 
+/** The run's own summary settings, as `show` uses them: its stored thresholds and the tasks' solution files. */
+export async function storedSummaryOptions(meta: RunMeta): Promise<SummaryOptions> {
+  const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
+  return summaryOptions(config, await loadTasks());
+}
+
 export async function runReport(options: {
   runsDir: string;
   run: string;
@@ -49,7 +60,7 @@ export async function runReport(options: {
 }): Promise<string | undefined> {
   const data = await readRun(options.runsDir, options.run);
   const format = outputFormat(options.format, options.output);
-  const report = buildReport(data.meta, data.records);
+  const report = buildReport(data.meta, data.records, await storedSummaryOptions(data.meta));
   const figures = format === 'json' ? [] : await reportFigures(report);
   if (!options.output) {
     if (format === 'json') return JSON.stringify(report, null, 2);
@@ -61,7 +72,7 @@ export async function runReport(options: {
 
 /** report.md (with its figures) and report.html in the run's own directory, as `run` leaves them. */
 export async function writeRunReports(run: RunData): Promise<string[]> {
-  const report = buildReport(run.meta, run.records);
+  const report = buildReport(run.meta, run.records, await storedSummaryOptions(run.meta));
   const figures = await reportFigures(report);
   const md = join(run.dir, 'report.md');
   const html = join(run.dir, 'report.html');
