@@ -13,7 +13,7 @@ import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
 import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
@@ -74,6 +74,7 @@ export async function runExperiment(
   const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
+  await checkLimits(sandboxLimits(config.sandbox));
   const modelPath = resolveModelPath(config.model.source);
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
