@@ -5,9 +5,11 @@ import { ConfigSchema, type HarnessConfig, validate } from '../../config/index.t
 import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
+import { readRun } from '../../experiment/read-run.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { STEER_UNITS_HELP } from '../../steering/index.ts';
 import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
+import { writeRunReports } from './report.ts';
 
 export interface RunFlags {
   steer?: string[];
@@ -106,6 +108,8 @@ export function registerRun(program: Command): void {
     });
     console.log(`\nrun ${result.runId} (${result.dir})\n`);
     console.log(renderSummary(result.summary));
+    const [md, html] = await writeRunReports(await readRun(config.runs_dir, result.dir));
+    console.log(`\nreport: ${md} and ${html}`);
     console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
   });
 }
