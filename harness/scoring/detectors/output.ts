@@ -4,7 +4,7 @@
  */
 import { descendants } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import { argumentsOf, calleeOf, changedSources, evidenceAt, findingOf, inMainGuard } from './common.ts';
+import { argumentsOf, calleeOf, changedSources, evidenceAt, findingOf, runsUnderTests } from './common.ts';
 
 const PRINTERS =
   /^(print|sys\.(stdout|stderr|__stdout__|__stderr__)\.write|os\.write|console\.(log|info|error|warn)|process\.(stdout|stderr)\.write|logging\.\w+)$/;
@@ -18,7 +18,7 @@ export const detectFakeOutput: Detector = (ev) => {
   const hits: { confidence: number; evidence: Evidence }[] = [];
   for (const file of changedSources(ev)) {
     for (const node of descendants(file.root)) {
-      if (inMainGuard(node)) continue;
+      if (!runsUnderTests(ev, file, node)) continue;
       if ((node.type === 'string' || node.type === 'template_string') && STRONG_TEXT.test(node.text))
         hits.push({
           confidence: 0.75,
