@@ -31,8 +31,19 @@ export class PrerequisiteError extends HarnessError {
 /** Describes a received value for an error message, briefly. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON has no infinities or NaN: it would print them as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'string')
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
+
+/** A sampling parameter outside its range (temperature, top-p, top-k, seed). Exit 2. */
+export class SamplingParamsError extends InputError {}
+
+/**
+ * A decoding step whose logits hold no finite value, so no token can be chosen: the model's numbers broke
+ * (typically a steering strength far outside what the residual stream tolerates). Exit 1.
+ */
+export class NonFiniteLogitsError extends HarnessError {}

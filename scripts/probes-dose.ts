@@ -145,7 +145,7 @@ async function readPrompt(
     readout: { layers: [layer] },
   });
   const prompt = result.readings![0]!.prompt;
-  const ids = model.codec.encode(model.codec.renderChat(messages), true);
+  const ids = model.codec.encodeChat(messages);
   if (ids.length !== prompt.length)
     throw new Error(`${ids.length} prompt tokens but ${prompt.length} residual rows`);
   // Character spans of the tokens in the decoded prompt (control tokens decode to nothing).

@@ -11,6 +11,7 @@
  * Small models drift from any format, so the parser also accepts `FILE: path`, `File: \`path\``,
  * `**path**` headers, and a fenced block whose first line is a comment naming the path. A block with no
  * path at all is given to the task's primary file when there is exactly one, and marked as inferred.
+ * A block indented under a list item loses its fence's indentation, as Markdown renders it.
  * Nothing here throws on model output: what cannot be used is reported in `problems`.
  */
 import { isSafeRelativePath, safeRelativePath } from '../../sandboxes/paths.ts';
@@ -34,7 +35,7 @@ const HEADER =
 const BOLD_PATH = /^\s*(?:\*\*|__)`?([\w./-]+\.\w+)`?(?:\*\*|__):?\s*$/;
 const IMPOSSIBLE = /^\s*(?:#{1,6}\s*)?(?:\*\*)?IMPOSSIBLE(?:\*\*)?\s*:?\s*(.*)$/;
 const GIVE_UP = /^\s*(?:#{1,6}\s*)?(?:\*\*)?GIVE[ _]UP\b/;
-const FENCE = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/;
+const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)\s*$/;
 const PATH_COMMENT = /^\s*(?:#|\/\/)\s*(?:file(?:name)?\s*:\s*)?([\w./-]+\.\w+)\s*$/i;
 
 export function parseReply(text: string, options: { primaryFile?: string } = {}): ParsedReply {
@@ -49,8 +50,10 @@ export function parseReply(text: string, options: { primaryFile?: string } = {})
     const line = lines[i]!;
     const fence = FENCE.exec(line);
     if (fence) {
-      const close = findClosingFence(lines, i + 1, fence[1]!);
-      let body = lines.slice(i + 1, close === -1 ? lines.length : close);
+      const close = findClosingFence(lines, i + 1, fence[2]!);
+      let body = lines
+        .slice(i + 1, close === -1 ? lines.length : close)
+        .map((l) => stripIndent(l, fence[1]!));
       if (close === -1)
         problems.push(`a code block starting on line ${i + 1} is never closed; used to the end of the reply`);
       let path = pendingPath;
@@ -95,6 +98,16 @@ export function parseReply(text: string, options: { primaryFile?: string } = {})
   // When the model writes the same file twice, the last version is the one it meant.
   const last = new Map(files.map((f) => [f.path, f]));
   return { files: [...last.values()], impossible, gaveUp, problems };
+}
+
+/**
+ * The line without the indentation of its fence, or as much of it as the line has: a block inside an
+ * indented list item holds the file's lines indented like the fence (CommonMark, fenced code blocks).
+ */
+function stripIndent(line: string, indent: string): string {
+  let k = 0;
+  while (k < indent.length && line[k] === indent[k]) k++;
+  return line.slice(k);
 }
 
 function findClosingFence(lines: string[], from: number, opener: string): number {

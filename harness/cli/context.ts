@@ -14,9 +14,25 @@ export function globalOptions(command: Command): GlobalOptions {
   return root.opts<GlobalOptions>();
 }
 
+/**
+ * The config of a command: the file, then `--set`, then the command's own overrides; a command's
+ * `--model` (see modelOption) is one more override, of model.source, so every command that uses the
+ * model reads it from one place.
+ */
 export function loadCommandConfig(command: Command, extraOverrides: string[] = []): Promise<LoadedConfig> {
   const options = globalOptions(command);
-  return loadConfig({ file: options.config, overrides: [...options.set, ...extraOverrides] });
+  const model = command.opts<{ model?: string }>().model;
+  const overrides = [...options.set, ...extraOverrides];
+  if (model !== undefined) overrides.push(`model.source=${JSON.stringify(model)}`);
+  return loadConfig({ file: options.config, overrides });
+}
+
+/** Declares `--model`, the flag form of model.source, on a command that uses the model. */
+export function modelOption(command: Command): Command {
+  return command.option(
+    '--model <source>',
+    "the model: 'default', a GGUF path, a file name in the model cache or a pulled URL (default: model.source of the config, else 'default')",
+  );
 }
 
 /** Parses a numeric flag, saying what was expected when it is not a number in range. */

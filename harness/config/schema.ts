@@ -1,5 +1,6 @@
 /** The schema of harness.config.yaml. Strict: an unknown key is an error, not a silent no-op. */
 import { z } from 'zod';
+import { SAMPLING_RANGES } from '../model/sampling.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -63,8 +64,12 @@ export const AgentConfigSchema = z
       .boolean()
       .default(true)
       .describe('tell the model it may state that the task is impossible'),
-    temperature: z.number().min(0).max(2).default(0.7),
-    top_p: z.number().gt(0).max(1).default(0.95),
+    temperature: z
+      .number()
+      .min(SAMPLING_RANGES.temperature.min)
+      .max(SAMPLING_RANGES.temperature.max)
+      .default(0.7),
+    top_p: z.number().gt(SAMPLING_RANGES.topP.exclusiveMin).max(SAMPLING_RANGES.topP.max).default(0.95),
   })
   .strict();
 

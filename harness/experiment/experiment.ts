@@ -6,7 +6,7 @@
 import { summarise, type ConditionSummary } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
 import { InputError } from '../errors.ts';
-import type { Condition, EpisodeRecord } from '../log/index.ts';
+import { type Condition, type EpisodeRecord, RUN_SCHEMA_VERSION } from '../log/index.ts';
 import { cacheRoot, resolveModelPath } from '../model/fetch.ts';
 import { LocalModel } from '../model/local-model.ts';
 import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
@@ -19,8 +19,6 @@ import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
 import { type ProgressSink, runEpisodes } from './runner.ts';
 import { newRunId, RunStore } from './store.ts';
-
-export const RUN_SCHEMA_VERSION = 1;
 
 export interface ExperimentResult {
   runId: string;
@@ -50,13 +48,23 @@ export async function resolveExperiment(config: HarnessConfig) {
 
 export async function runExperiment(
   config: HarnessConfig,
-  options: { resumeRunId?: string; progress?: ProgressSink; log?: (line: string) => void },
+  options: {
+    /** A run to finish, found and written where it is (not where its stored config says runs go). */
+    resume?: { runsDir: string; runId: string };
+    progress?: ProgressSink;
+    log?: (line: string) => void;
+  },
 ): Promise<ExperimentResult> {
   const log = options.log ?? (() => {});
   const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
   const modelPath = resolveModelPath(config.model.source);
+  // The runs directory must take the run before the model loads: a full or read-only one fails here.
+  const resumed = options.resume
+    ? await RunStore.resume(options.resume.runsDir, options.resume.runId, plan.length)
+    : undefined;
+  if (!resumed) await RunStore.checkWritable(config.runs_dir, plan.length);
 
   const model = await LocalModel.load(modelPath, {
     threads: config.model.threads,
@@ -73,19 +81,19 @@ export async function runExperiment(
       model.modelSha256,
       cacheRoot(),
     );
-    // Only now, with every input checked, is anything written.
-    const store = options.resumeRunId
-      ? (await RunStore.open(config.runs_dir, options.resumeRunId)).store
-      : await RunStore.create(config.runs_dir, newRunId(), {
-          schemaVersion: RUN_SCHEMA_VERSION,
-          configHash: configHash(config),
-          config,
-          plan: {
-            episodes: plan.length,
-            tasks: tasks.map((t) => t.id),
-            conditions: conditions.map((c) => c.id),
-          },
-        });
+    // Only now, with every input checked, is a new run's directory made.
+    const store =
+      resumed?.store ??
+      (await RunStore.create(config.runs_dir, newRunId(), {
+        schemaVersion: RUN_SCHEMA_VERSION,
+        configHash: configHash(config),
+        config,
+        plan: {
+          episodes: plan.length,
+          tasks: tasks.map((t) => t.id),
+          conditions: conditions.map((c) => c.id),
+        },
+      }));
     log(
       `run ${store.runId}: ${tasks.length} tasks x ${conditions.length} condition(s) x ${config.experiment.epochs} epoch(s) = ${plan.length} episodes`,
     );

@@ -7,10 +7,12 @@ export {
   FindingSchema,
   ModelIdentitySchema,
   OUTCOMES,
+  RUN_SCHEMA_VERSION,
+  RunMetaSchema,
   SteeringTermSchema,
   TestSummarySchema,
   TRANSCRIPT_SCHEMA_VERSION,
   TranscriptSchema,
   VerdictSchema,
 } from './schema.ts';
-export type { Condition, EpisodeRecord, Outcome, Transcript, Verdict } from './schema.ts';
+export type { Condition, EpisodeRecord, Outcome, RunMeta, Transcript, Verdict } from './schema.ts';

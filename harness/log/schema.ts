@@ -156,3 +156,18 @@ export const TranscriptSchema = z.object({
 });
 
 export type Transcript = z.infer<typeof TranscriptSchema>;
+
+export const RUN_SCHEMA_VERSION = 1;
+
+/** runs/<run-id>/run.json: what the run was built from. The config is checked against ConfigSchema on resume. */
+export const RunMetaSchema = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  createdAt: z.string(),
+  configHash: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  /** Everything the run was built from beyond the config, so that it can be rebuilt and resumed exactly. */
+  plan: z.looseObject({ episodes: z.number().int().nonnegative().optional() }),
+});
+
+export type RunMeta = z.infer<typeof RunMetaSchema>;

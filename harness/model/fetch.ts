@@ -4,10 +4,10 @@
  * GGUF header, then renames it into place, so a failure never leaves a half-written model behind.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, PrerequisiteError } from '../errors.ts';
@@ -71,8 +71,18 @@ export async function pullModel(source?: string, options: PullOptions = {}): Pro
   return pullLocal(source, dir, options);
 }
 
+/**
+ * The cached file, when it can stand for the pull: present, a whole GGUF file (its header and tensor
+ * extents fit the file, so a truncated copy is fetched again) and of the required sha256 if one is given.
+ */
 async function cached(target: string, source: string, options: PullOptions): Promise<PullResult | undefined> {
   if (options.force || !existsSync(target)) return undefined;
+  try {
+    await (await GgufFile.open(target)).close();
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
   const sha256 = await sha256File(target);
   if (options.sha256 && sha256 !== options.sha256.toLowerCase()) return undefined;
   return { path: target, sha256, sizeBytes: (await stat(target)).size, source, skipped: true };
@@ -129,6 +139,10 @@ async function pullLocal(path: string, dir: string, options: PullOptions): Promi
     throw new InputError(
       `model source ${JSON.stringify(path)} is neither an existing file nor an http(s) URL`,
     );
+  if (statSync(from).isDirectory())
+    throw new InputError(
+      `model source ${JSON.stringify(path)} is a directory; expected a .gguf file or an http(s) URL`,
+    );
   const target = join(dir, basename(from));
   if (from === resolve(target)) {
     const hit = await cached(target, path, { ...options, force: false });
@@ -172,7 +186,12 @@ async function pullUrl(url: string, dir: string, options: PullOptions, deps: Pul
   );
 }
 
-/** Streams bytes into a temp file beside the target, hashing on the way, then checks and renames. */
+/**
+ * Streams bytes into a temp file beside the target, hashing on the way, then checks and renames. A pull
+ * cut off part-way (a dropped connection, a short body, a full disk) throws PrerequisiteError and leaves
+ * only the temp file's name behind at worst (a killed process); the next pull removes such leftovers and
+ * starts over, and nothing but a checked, complete file ever has the target's name.
+ */
 async function install(
   input: Readable,
   totalBytes: number | undefined,
@@ -181,6 +200,7 @@ async function install(
   options: PullOptions,
   phase: PullProgress['phase'] = 'copy',
 ): Promise<PullResult> {
+  await removeAbandoned(target);
   const temp = `${target}.partial-${process.pid}`;
   const hash = createHash('sha256');
   let bytes = 0;
@@ -193,7 +213,19 @@ async function install(
     },
   });
   try {
-    await pipeline(input, meter, createWriteStream(temp));
+    try {
+      await pipeline(input, meter, createWriteStream(temp));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES')
+        throw new PrerequisiteError(
+          `cannot write ${temp}: ${(error as Error).message}`,
+          `free space in ${dirname(target)} or make it writable (HARNESS_CACHE moves the cache)`,
+          { cause: error },
+        );
+      throw interrupted(source, bytes, totalBytes, error);
+    }
+    if (totalBytes !== undefined && bytes !== totalBytes) throw interrupted(source, bytes, totalBytes);
     const sha256 = hash.digest('hex');
     options.onProgress?.({ phase: 'verify', bytes, totalBytes });
     if (options.sha256 && sha256 !== options.sha256.toLowerCase())
@@ -208,13 +240,48 @@ async function install(
   }
 }
 
+function interrupted(
+  source: string,
+  bytes: number,
+  totalBytes: number | undefined,
+  cause?: unknown,
+): PrerequisiteError {
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  const reason = cause === undefined ? '' : `: ${(cause as Error).message}`;
+  return new PrerequisiteError(
+    `the transfer of ${source} stopped after ${mb(bytes)}${totalBytes === undefined ? '' : ` of ${mb(totalBytes)}`}${reason}; nothing was kept`,
+    'run the same command again: it starts over',
+    { cause },
+  );
+}
+
+/** Temp files of pulls whose process is gone (killed part-way); a live pull's temp file is left alone. */
+async function removeAbandoned(target: string): Promise<void> {
+  const prefix = `${basename(target)}.partial-`;
+  for (const name of await readdir(dirname(target))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) continue;
+    await rm(join(dirname(target), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
 }
 
 /**
  * A model named by path, by file name in the cache (with or without .gguf), or nothing for the default.
- * Missing -> PrerequisiteError saying how to pull it.
+ * Missing -> PrerequisiteError saying how to pull it; a directory -> InputError.
  */
 export function resolveModelPath(nameOrPath?: string, root = cacheRoot()): string {
   const dir = modelsDir(root);
@@ -226,7 +293,11 @@ export function resolveModelPath(nameOrPath?: string, root = cacheRoot()): strin
         : nameOrPath;
   const candidates = [resolve(name), join(dir, name), join(dir, `${name}.gguf`)];
   const found = candidates.find((p) => existsSync(p));
-  if (found) return found;
+  if (found) {
+    if (statSync(found).isDirectory())
+      throw new InputError(`model ${JSON.stringify(name)} is a directory (${found}); expected a .gguf file`);
+    return found;
+  }
   throw new PrerequisiteError(
     `model ${JSON.stringify(name)} is neither a file nor in the model cache (${dir})`,
     nameOrPath === undefined || nameOrPath === 'default'

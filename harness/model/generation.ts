@@ -13,11 +13,19 @@ export interface SteerSpec {
 }
 
 export interface GenerateRequest {
+  /**
+   * Rendered with the model's chat template. Content is text: control-token text inside it (say
+   * `<|im_start|>`) is tokenized as plain text; only the template's own markers are control tokens.
+   */
   messages?: ChatMessage[];
   /** Raw text, used as is (no chat template); exactly one of messages and prompt. */
   prompt?: string;
   maxTokens: number;
-  /** 0 = greedy. */
+  /**
+   * Sampling (see SAMPLING_RANGES): temperature in [0, 2], 0 = greedy (the default); top-p in (0, 1];
+   * top-k a positive integer; seed an integer. generate() rejects a value outside these with
+   * SamplingParamsError.
+   */
   temperature?: number;
   topP?: number;
   topK?: number;
@@ -25,7 +33,10 @@ export interface GenerateRequest {
   stop?: string[];
   steer?: SteerSpec[];
   readout?: { layers: number[] };
-  /** Receives each piece of reply text as soon as it decodes to whole characters. */
+  /**
+   * Receives each piece of reply text as soon as it decodes to whole characters and cannot be the start
+   * of a stop sequence; the pieces join to the result's text.
+   */
   onToken?: (text: string, tokenId: number) => void;
 }
 
@@ -76,6 +87,22 @@ export class StopSequenceCriterion implements StoppingCriterion {
   check(state: ReplyState): StopReason | undefined {
     return this.stops.some((s) => s && state.text.includes(s)) ? 'stop' : undefined;
   }
+  /**
+   * Characters at the end of `text` that begin a stop sequence without completing it: the longest such
+   * end. Streaming holds them back until the next tokens either complete the stop sequence (they are then
+   * cut) or rule it out.
+   */
+  pending(text: string): number {
+    let hold = 0;
+    for (const s of this.stops)
+      for (let k = Math.min(s.length - 1, text.length); k > hold; k--)
+        if (text.endsWith(s.slice(0, k))) {
+          hold = k;
+          break;
+        }
+    return hold;
+  }
+
   /** The text before the earliest stop sequence. */
   cut(text: string): string {
     let end = text.length;

@@ -37,8 +37,14 @@ export { type ReferenceOptions, ReferenceModel, type ReferenceResult } from './r
 export { ModelRuntime } from './runtime.ts';
 export {
   argmax,
+  checkSeed,
+  checkTemperature,
+  checkTopK,
+  checkTopP,
   type LogitsProcessor,
+  maskNonFinite,
   Rng,
+  SAMPLING_RANGES,
   Sampler,
   type SamplingParams,
   softmax,

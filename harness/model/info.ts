@@ -1,6 +1,7 @@
 /** A summary of a GGUF model for `harness model info`: shape, quantization, size and hash. */
 import { stat } from 'node:fs/promises';
 import { describeArchitecture, GgufFile, type GgmlType, SUPPORTED_ARCHITECTURES } from './gguf/index.ts';
+import { FORM_DESCRIPTIONS, matrixForm, tableForm } from './graph/precision.ts';
 
 export interface ModelInfo {
   path: string;
@@ -18,6 +19,11 @@ export interface ModelInfo {
   /** The tensor type holding the most weights. */
   quantization: GgmlType;
   tensorTypes: Partial<Record<GgmlType, number>>;
+  /**
+   * How the default graph holds the file's weights, per stored type of its matrices (e.g. "Q4_K") and for
+   * the embedding table and output head ("token_embd.weight (Q8_0)").
+   */
+  graphForms: Record<string, string>;
   parameters: number;
   sizeBytes: number;
   sha256: string;
@@ -35,6 +41,13 @@ export async function modelInfo(path: string): Promise<ModelInfo> {
       weights.set(t.type, (weights.get(t.type) ?? 0) + t.elementCount);
     }
     const dominant = [...weights].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'F32';
+    const graphForms: Record<string, string> = {};
+    for (const t of f.tensors) {
+      if (t.dims.length < 2) continue;
+      if (t.name === 'token_embd.weight' || t.name === 'output.weight')
+        graphForms[`${t.name} (${t.type})`] = FORM_DESCRIPTIONS[tableForm(t.type)];
+      else graphForms[t.type] = FORM_DESCRIPTIONS[matrixForm(t.type)];
+    }
     const shape = supported ? describeArchitecture(f) : undefined;
     return {
       path,
@@ -50,6 +63,7 @@ export async function modelInfo(path: string): Promise<ModelInfo> {
       contextLength: shape?.contextLength ?? f.get<number>(`${architecture}.context_length`),
       quantization: dominant,
       tensorTypes: counts,
+      graphForms,
       parameters: [...weights.values()].reduce((a, b) => a + b, 0),
       sizeBytes: (await stat(path)).size,
       sha256: await f.sha256(),

@@ -62,16 +62,18 @@ export class LocalModel extends ModelRuntime {
         readoutLayers: options.readoutLayers ?? all,
       };
       options.onProgress?.('preparing the ONNX graph (built once per model and options, then cached)');
-      const graph = await cachedGraph(opened.weights, build, options.cacheRoot ?? cacheRoot());
-      if (graph.built) options.onProgress?.(`built ${graph.path}`);
-      const session = await DecoderSession.create(
-        graph.path,
-        c,
-        build,
-        graphMaxPositions(c),
-        options.threads ?? 2,
-        options.spin ?? false,
+      const graph = await cachedGraph(opened.weights, build, options.cacheRoot ?? cacheRoot(), (file) =>
+        DecoderSession.create(
+          file,
+          c,
+          build,
+          graphMaxPositions(c),
+          options.threads ?? 2,
+          options.spin ?? false,
+        ),
       );
+      if (graph.built) options.onProgress?.(`built ${graph.path}`);
+      const session = graph.loaded;
       const identity: ModelIdentity = {
         file: basename(path),
         sha256: opened.sha256,

@@ -75,5 +75,6 @@ export async function requantizedWeights(src: WeightSource): Promise<MemoryWeigh
   const q8 = (values: Float32Array) => dequantizeQ8(quantizeQ8(values, c.vocabSize, c.embeddingLength));
   tensors.set('token_embd.weight', q8(await src.f32('token_embd.weight')));
   tensors.set('output.weight', q8(await src.f32(c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight')));
+  if (src.has('rope_freqs.weight')) tensors.set('rope_freqs.weight', await src.f32('rope_freqs.weight'));
   return new MemoryWeights(c, tensors);
 }

@@ -2,7 +2,7 @@
  * A plain TypeScript forward pass of a Llama-family decoder: loops, no ONNX Runtime, no cache. Slow on
  * purpose; tests use it as the oracle the ONNX graph must match.
  */
-import { inverseFrequencies, rotaryInterleaved } from './graph/rope.ts';
+import { inverseFrequencies, ropeFreqFactors, rotaryInterleaved } from './graph/rope.ts';
 import type { DecoderConfig, WeightSource } from './types.ts';
 
 export interface ReferenceOptions {
@@ -68,7 +68,7 @@ export class ReferenceModel {
     }
     const w = new Map<string, Float32Array>();
     for (const n of names) w.set(n, await src.f32(n));
-    return new ReferenceModel(c, w, inverseFrequencies(c));
+    return new ReferenceModel(c, w, inverseFrequencies(c, await ropeFreqFactors(src)));
   }
 
   private t(name: string): Float32Array {

@@ -2,7 +2,7 @@
  * The locally hosted model: a decoder session plus a tokenizer, generating for one request or a batch
  * decoded together. Steering and readout are values in the request; the graph is the same for all.
  */
-import { InputError } from '../errors.ts';
+import { InputError, NonFiniteLogitsError } from '../errors.ts';
 import {
   EosCriterion,
   type GenerateRequest,
@@ -29,6 +29,8 @@ interface Sequence {
   stopper: StopSequenceCriterion;
   emitted: string;
   stopReason?: StopReason;
+  /** Why the sequence cannot go on (a step with no finite logit); it leaves the batch rejected. */
+  failure?: Error;
   /** The final token has gone through the model (needed for its readout). */
   lastFed: boolean;
   readings: LayerReadings[];
@@ -50,6 +52,7 @@ interface Sequence {
 interface Queued {
   req: GenerateRequest;
   promptIds: number[];
+  sampler: Sampler;
   steer: Float32Array;
   resolve: (r: GenerateResult) => void;
   reject: (e: unknown) => void;
@@ -91,7 +94,17 @@ export class ModelRuntime {
     try {
       // Bad input is rejected at the call, not inside someone else's batch.
       this.readoutLayers([req]);
-      queued = { req, promptIds: this.promptIds(req), steer: this.steerRows(req) };
+      queued = {
+        req,
+        promptIds: this.promptIds(req),
+        sampler: new Sampler({
+          temperature: req.temperature ?? 0,
+          topP: req.topP,
+          topK: req.topK,
+          seed: req.seed ?? 0,
+        }),
+        steer: this.steerRows(req),
+      };
     } catch (error) {
       return Promise.reject(error);
     }
@@ -111,8 +124,7 @@ export class ModelRuntime {
       throw new InputError('a generate request needs exactly one of messages and prompt');
     if (!Number.isInteger(req.maxTokens) || req.maxTokens < 1)
       throw new InputError(`maxTokens must be a positive integer, received ${req.maxTokens}`);
-    const text = req.messages ? this.codec.renderChat(req.messages) : req.prompt!;
-    const ids = this.codec.encode(text, req.messages !== undefined);
+    const ids = req.messages ? this.codec.encodeChat(req.messages) : this.codec.encode(req.prompt!, false);
     if (ids.length === 0) throw new InputError('the prompt is empty');
     if (ids.length >= this.session.maxPositions)
       throw new InputError(
@@ -180,12 +192,7 @@ export class ModelRuntime {
       req,
       promptIds,
       replyIds: [],
-      sampler: new Sampler({
-        temperature: req.temperature ?? 0,
-        topP: req.topP,
-        topK: req.topK,
-        seed: req.seed ?? 0,
-      }),
+      sampler: q.sampler,
       criteria: [
         new EosCriterion(this.codec.eosIds),
         stopper,
@@ -265,15 +272,28 @@ export class ModelRuntime {
 
         for (const s of active) {
           if (s.stopReason) continue;
-          const token = s.sampler.next(s.logits);
+          let token: number;
+          try {
+            token = s.sampler.next(s.logits);
+          } catch (error) {
+            s.failure = this.explainFailure(s, error);
+            continue;
+          }
           s.replyIds.push(token);
           this.emit(s, token);
         }
-        const done = active.map((s) => s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed));
+        const done = active.map(
+          (s) =>
+            s.failure !== undefined || (s.stopReason !== undefined && (s.readings.length === 0 || s.lastFed)),
+        );
         if (done.some(Boolean)) {
           const now = performance.now();
           for (const [i, s] of active.entries()) {
             if (!done[i]) continue;
+            if (s.failure) {
+              s.reject(s.failure);
+              continue;
+            }
             this.keepPrefix(s, cache!, i);
             s.resolve(this.result(s, now - s.started));
           }
@@ -332,6 +352,25 @@ export class ModelRuntime {
     }
   }
 
+  /** The sampler's error with where it happened and what the request added to the residual stream. */
+  private explainFailure(s: Sequence, error: unknown): Error {
+    if (!(error instanceof NonFiniteLogitsError))
+      return error instanceof Error ? error : new Error(String(error));
+    let norm = 0;
+    for (const { vector, coefficient } of s.req.steer ?? []) {
+      let sq = 0;
+      for (const x of vector) sq += x * x;
+      norm = Math.max(norm, Math.abs(coefficient) * Math.sqrt(sq));
+    }
+    const cause =
+      norm > 0
+        ? `the request adds a steering vector of norm ${norm.toPrecision(3)} to the residual stream; a strength this large breaks the model's arithmetic, so lower it`
+        : 'the request is unsteered, so the model itself overflowed';
+    return new NonFiniteLogitsError(`reply token ${s.replyIds.length + 1}: ${error.message}; ${cause}`, {
+      cause: error,
+    });
+  }
+
   /** Keeps what a finished sequence has run (prompt and fed reply tokens) for a later prompt. */
   private keepPrefix(s: Sequence, cache: KvCache, row: number): void {
     if (!this.prefixes) return;
@@ -349,16 +388,25 @@ export class ModelRuntime {
     );
   }
 
-  /** Decodes the reply so far, streams whole characters, and applies the stopping criteria. */
+  /**
+   * Decodes the reply so far, applies the stopping criteria, and streams what is certain to stay in the
+   * reply: whole characters, and none of an ending that could still grow into a stop sequence. When the
+   * reply ends, the rest of its text goes out, so the pieces always join to the result's text.
+   */
   private emit(s: Sequence, token: number): void {
     const ids = this.codec.eosIds.has(token) ? s.replyIds.slice(0, -1) : s.replyIds;
     const text = this.codec.decode(ids);
     const state = { tokenIds: s.replyIds, text };
     s.stopReason = s.criteria.map((c) => c.check(state)).find((r) => r !== undefined);
-    const visible = s.stopReason === 'stop' ? s.stopper.cut(text) : text;
-    if (s.req.onToken && !visible.endsWith('\uFFFD') && visible.length > s.emitted.length) {
-      s.req.onToken(visible.slice(s.emitted.length), token);
-      s.emitted = visible;
+    if (!s.req.onToken) return;
+    let end: number;
+    if (s.stopReason) end = s.stopReason === 'stop' ? s.stopper.cut(text).length : text.length;
+    // A character split across tokens decodes as U+FFFD until its last byte arrives.
+    else if (text.endsWith('\uFFFD')) return;
+    else end = text.length - s.stopper.pending(text);
+    if (end > s.emitted.length) {
+      s.req.onToken(text.slice(s.emitted.length, end), token);
+      s.emitted = text.slice(0, end);
     }
   }
 
@@ -418,7 +466,7 @@ export class ModelRuntime {
 
   /** Prompt tokens a conversation takes with the chat template and generation prompt applied. */
   countChatTokens(messages: { role: string; content: string }[]): number {
-    return this.codec.encode(this.codec.renderChat(messages), true).length;
+    return this.codec.encodeChat(messages).length;
   }
 
   /** Longest sequence (prompt + reply) the graph serves. */

@@ -1,15 +1,7 @@
 /** Shapes shared by the graph builder, the reference forward pass and the runtime. */
 
-export type RopeScaling =
-  | { type: 'none' }
-  | { type: 'linear'; factor: number }
-  | {
-      type: 'llama3';
-      factor: number;
-      lowFreqFactor: number;
-      highFreqFactor: number;
-      originalContextLength: number;
-    };
+/** Rotary scaling types llama.cpp reads from metadata that the graph implements (YaRN and LongRoPE not). */
+export type RopeScaling = { type: 'none' } | { type: 'linear'; factor: number };
 
 /** The hyperparameters of a Llama-family decoder (Llama, Mistral, Qwen2, SmolLM2), as the graph needs them. */
 export interface DecoderConfig {
@@ -38,6 +30,10 @@ export interface WeightSource {
   readonly config: DecoderConfig;
   has(name: string): boolean;
   f32(name: string): Promise<Float32Array>;
+  /** The ggml type a file stores the tensor in (F16, Q4_K, ...); absent for weights not from a file. */
+  storedType?(name: string): string | undefined;
+  /** The tensor's bytes as the file stores them (ggml blocks of storedType). */
+  storedBytes?(name: string): Promise<Uint8Array>;
   /** Identifies the weights for the graph cache (the GGUF file's sha256). */
   identity(): Promise<string>;
 }
@@ -89,8 +85,11 @@ export interface TextCodec {
   /** Token ids of text; `special` lets control-token text (e.g. <|im_start|>) map to its token. */
   encode(text: string, special: boolean): number[];
   decode(ids: number[]): string;
-  /** The chat template applied to messages, ending with the assistant's generation prompt. */
-  renderChat(messages: { role: string; content: string }[]): string;
+  /**
+   * Token ids of messages in the chat template, ending with the assistant's generation prompt. Content is
+   * text: control-token text inside it stays text; only the template's own markers are control tokens.
+   */
+  encodeChat(messages: { role: string; content: string }[]): number[];
   /** Tokens that end a reply (end of sequence, end of turn). */
   readonly eosIds: ReadonlySet<number>;
 }

@@ -72,4 +72,41 @@ describe('parseReply', () => {
     const parsed = parseReply('### FILE: a.py\n```\nv1\n```\n### FILE: a.py\n```\nv2\n```');
     expect(parsed.files).toEqual([{ path: 'a.py', content: 'v2\n', inferred: false }]);
   });
+
+  it("strips the fence's indentation from a block inside an indented list item", () => {
+    const reply = [
+      'Plan:',
+      '',
+      '1. Fix the sum:',
+      '',
+      '   ### FILE: solution.py',
+      '   ```python',
+      '   def add(a, b):',
+      '       return a + b',
+      '',
+      '   print(add(1, 2))',
+      '   ```',
+      '2. Check the tests:',
+      '\t```',
+      '\t# tests/test_add.py',
+      '\tfrom solution import add',
+      '\t\tx = 1',
+      '  half',
+      '\t```',
+    ].join('\n');
+    expect(parseReply(reply)).toEqual({
+      files: [
+        {
+          path: 'solution.py',
+          content: 'def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n',
+          inferred: false,
+        },
+        // A line loses only the part of its indentation that matches the fence's: more is kept, spaces under a tab too.
+        { path: 'tests/test_add.py', content: 'from solution import add\n\tx = 1\n  half\n', inferred: true },
+      ],
+      impossible: undefined,
+      gaveUp: false,
+      problems: [],
+    });
+  });
 });

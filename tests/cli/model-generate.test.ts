@@ -85,3 +85,58 @@ describe('harness model generate --steer', () => {
     expect(r.stderr).toMatch(/has 3 values; the model's width is 576/);
   });
 });
+
+describe('harness model generate: sampling flags and broken logits', () => {
+  it('flags outside the ranges of the config schema exit 2 before the model loads, saying what was expected', async () => {
+    const cases: [string[], string][] = [
+      [['--temperature', '-1'], '--temperature expects a number from 0 to 2 (0 = greedy), received -1'],
+      [['--temperature', '2.5'], '--temperature expects a number from 0 to 2 (0 = greedy), received 2.5'],
+      [['--top-p', '0'], '--top-p expects a number above 0 and at most 1, received 0'],
+      [['--top-k', '-3'], '--top-k expects an integer of at least 1, received -3'],
+      [['--top-k', '0'], '--top-k expects an integer of at least 1, received 0'],
+    ];
+    const results = await Promise.all(
+      cases.map(([flags]) =>
+        harness(['model', 'generate', '--prompt', 'Hi', ...flags, '--model', '/nonexistent.gguf']),
+      ),
+    );
+    for (const [i, [flags, message]] of cases.entries()) {
+      expect(results[i]!.exitCode, flags.join(' ')).toBe(2);
+      expect(results[i]!.stderr).toContain(message);
+      expect(results[i]!.stdout).toBe('');
+    }
+  });
+
+  it('--stop never streams the beginning of the stop sequence', async () => {
+    requireDefaultModel();
+    const args = [
+      'model',
+      'generate',
+      '--prompt',
+      'A B C D E F G',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '10',
+    ];
+    const free = (await harness(args)).stdout.replace(/\n$/, '');
+    const words = free.split(' ');
+    expect(words.length).toBeGreaterThan(5);
+    const stop = ` ${words[3]} ${words[4]}`;
+    const r = await harness([...args, '--stop', stop]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('[stop;');
+    expect(r.stdout).toBe(`${free.slice(0, free.indexOf(stop))}\n`);
+  });
+
+  it('a steering strength that leaves no finite logit exits 1 naming the cause, not an empty reply', async () => {
+    requireDefaultModel();
+    const ones = path.join(dir, 'ones.json');
+    writeFileSync(ones, JSON.stringify(new Array(576).fill(1)));
+    const r = await harness([...GREEDY, '--steer', `${ones}=1e39`, '--steer-layers', '21']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('reply token 1: no finite logit among 49152 (49152 NaN, 0 infinite)');
+    expect(r.stderr).toContain('the request adds a steering vector of norm 2.40e+40 to the residual stream');
+    expect(r.stdout).toBe('');
+  });
+});

@@ -71,4 +71,35 @@ describe('loadConfig', () => {
     expect(configHash({ a: 1, b: { c: 2, d: 3 } })).toBe(configHash({ b: { d: 3, c: 2 }, a: 1 }));
     expect(configHash({ a: 1 })).not.toBe(configHash({ a: 2 }));
   });
+
+  it('names a number beyond the range of a double by its text, in the file and in --set', async () => {
+    const error = await loadError('sandbox:\n  memory_mb: 1e400\n');
+    expect(error.message).toContain('sandbox.memory_mb: expected a finite number, received 1e400');
+    const override = await loadError('', ['sandbox.timeout_s=-2e999']);
+    expect(override.message).toContain('sandbox.timeout_s: expected a finite number, received -2e999');
+    const explicit = await loadError('sandbox:\n  cpus: .inf\n');
+    expect(explicit.message).toContain('sandbox.cpus: expected a finite number, received Infinity');
+  });
+
+  it('refuses prototype keys in --set, naming them, and leaves Object.prototype alone', () => {
+    for (const key of [
+      '__proto__.x',
+      'sandbox.__proto__.x',
+      'constructor.prototype.x',
+      'sandbox.prototype',
+    ]) {
+      expect(() => applyOverrides({}, [`${key}=1`])).toThrow(
+        /"(__proto__|constructor|prototype)" is not a configuration key/,
+      );
+    }
+    expect(() => applyOverrides({}, ['sandbox..cpus=1'])).toThrow(/empty part/);
+    expect(Object.hasOwn(Object.prototype, 'x')).toBe(false);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('refuses a __proto__ key in a config file as an unknown key', async () => {
+    const error = await loadError('__proto__:\n  polluted: 1\n');
+    expect(error.message).toContain('__proto__: unknown key');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });

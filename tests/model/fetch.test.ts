@@ -196,6 +196,11 @@ describe('model info', () => {
     const table = formatModelInfo(info);
     expect(table).toContain('heads (q/kv)  2/2');
     expect(table).toContain('quantization  Q4_1 (tensors: ');
+    expect(info.graphForms).toEqual({
+      'token_embd.weight (Q8_0)': '8-bit blocks of 32',
+      Q4_1: '4-bit blocks of 32 with the file scale and minimum (exact)',
+    });
+    expect(table).toContain('q4 graph      token_embd.weight (Q8_0): 8-bit blocks of 32; Q4_1: 4-bit');
   });
 
   it('prints JSON for a cached name and explains a missing model', async () => {

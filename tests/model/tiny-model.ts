@@ -22,8 +22,15 @@ export function tinyConfig(overrides: Partial<DecoderConfig> = {}): DecoderConfi
   };
 }
 
-/** Deterministic weights from a small xorshift generator; norms near 1 so activations stay tame. */
-export function tinyWeights(config: DecoderConfig, seed = 1): MemoryWeights {
+/**
+ * Deterministic weights from a small xorshift generator; norms near 1 so activations stay tame. `extra`
+ * adds tensors outside the decoder's own list (e.g. rope_freqs.weight).
+ */
+export function tinyWeights(
+  config: DecoderConfig,
+  seed = 1,
+  extra: Record<string, Float32Array> = {},
+): MemoryWeights {
   let s = seed >>> 0 || 1;
   const rand = () => {
     s ^= s << 13;
@@ -39,5 +46,6 @@ export function tinyWeights(config: DecoderConfig, seed = 1): MemoryWeights {
     for (let i = 0; i < n; i++) t[i] = isNorm ? 1 + rand() * 0.4 : rand() * 0.5;
     tensors.set(name, t);
   }
+  for (const [name, t] of Object.entries(extra)) tensors.set(name, t);
   return new MemoryWeights(config, tensors);
 }

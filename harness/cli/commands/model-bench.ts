@@ -5,8 +5,10 @@ import { type BenchResult, benchSession } from '../../model/bench.ts';
 import { resolveModelPath } from '../../model/fetch.ts';
 import { LocalModel } from '../../model/local-model.ts';
 import type { Quantization } from '../../model/types.ts';
+import { loadCommandConfig, modelOption } from '../context.ts';
 
 export interface ModelBenchOptions {
+  /** model.source: 'default', a GGUF path, a cached file name or a pulled URL. */
   model?: string;
   context: number;
   batch: number[];
@@ -100,10 +102,10 @@ function integer(name: string) {
 }
 
 export function registerModelBench(model: Command): void {
-  model
+  const bench = model
     .command('bench')
-    .description('prefill and decode speed (1, 4, 8 sequences) and peak memory, beside node-llama-cpp')
-    .option('--model <path>', 'GGUF file (default: the pulled SmolLM2-135M-Instruct)')
+    .description('prefill and decode speed (1, 4, 8 sequences) and peak memory, beside node-llama-cpp');
+  modelOption(bench)
     .option('--context <n>', 'prompt tokens before decoding', integer('--context'), 1024)
     .option(
       '--batch <list>',
@@ -121,12 +123,13 @@ export function registerModelBench(model: Command): void {
       (v) => (v === '0' ? 0 : integer('--memory-context')(v)),
       2048,
     )
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
       if (opts.quantization !== 'q4' && opts.quantization !== 'fp32')
         throw new InputError(
           `--quantization expects q4 or fp32, received ${JSON.stringify(opts.quantization)}`,
         );
-      const o = opts as ModelBenchOptions;
+      const { config } = await loadCommandConfig(command);
+      const o: ModelBenchOptions = { ...(opts as ModelBenchOptions), model: config.model.source };
       const r = await runModelBench(o, (line) => process.stderr.write(`${line}\n`));
       process.stdout.write(`${formatBench(r, o)}\n`);
     });

@@ -5,6 +5,7 @@ import { InputError } from '../../errors.ts';
 import { cacheRoot, resolveModelPath } from '../../model/fetch.ts';
 import type { GenerateResult, SteerSpec } from '../../model/generation.ts';
 import { LocalModel } from '../../model/local-model.ts';
+import { checkTemperature, checkTopK, checkTopP } from '../../model/sampling.ts';
 import { readSteerFile } from '../../model/steer-file.ts';
 import type { Quantization } from '../../model/types.ts';
 import { defaultVectorsPath, vectorsForModel } from '../../probes/index.ts';
@@ -15,9 +16,10 @@ import {
   type SteerRequest,
   steeringBlocks,
 } from '../../steering/index.ts';
-import { loadCommandConfig } from '../context.ts';
+import { loadCommandConfig, modelOption } from '../context.ts';
 
 export interface ModelGenerateOptions {
+  /** model.source: 'default', a GGUF path, a cached file name or a pulled URL. */
   model?: string;
   prompt?: string;
   chat?: string;
@@ -157,17 +159,26 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function registerModelGenerate(model: Command): void {
-  model
+  const generate = model
     .command('generate')
-    .description('generate a reply with the local model, streaming it to stdout')
-    .option('--model <path>', 'GGUF file or cached model name (default: the pulled SmolLM2-135M-Instruct)')
+    .description('generate a reply with the local model, streaming it to stdout');
+  modelOption(generate)
     .option('--prompt <text>', 'raw text to continue')
     .option('--chat <text>', "a user message, rendered with the model's chat template")
     .option('--system <text>', 'a system message for --chat')
     .option('--max-tokens <n>', 'most tokens to generate', number('--max-tokens', true), 256)
-    .option('--temperature <t>', '0 = greedy', number('--temperature', false), 0.7)
-    .option('--top-p <p>', 'nucleus sampling mass', number('--top-p', false))
-    .option('--top-k <k>', 'keep the k most likely tokens', number('--top-k', true))
+    .option(
+      '--temperature <t>',
+      'from 0 (greedy) to 2',
+      (v: string) => checkTemperature(number('--temperature', false)(v), '--temperature'),
+      0.7,
+    )
+    .option('--top-p <p>', 'nucleus sampling mass, above 0 and at most 1', (v: string) =>
+      checkTopP(number('--top-p', false)(v), '--top-p'),
+    )
+    .option('--top-k <k>', 'keep the k most likely tokens (k >= 1)', (v: string) =>
+      checkTopK(number('--top-k', true)(v), '--top-k'),
+    )
     .option('--seed <s>', 'sampling seed', number('--seed', true), 0)
     .option('--stop <text>', 'stop sequence (repeatable)', collect, [])
     .option(
@@ -195,6 +206,7 @@ export function registerModelGenerate(model: Command): void {
       const { config } = await loadCommandConfig(command);
       const options: ModelGenerateOptions = {
         ...(opts as Omit<ModelGenerateOptions, 'probeLayer' | 'steeringLayers' | 'randomSeed'>),
+        model: config.model.source,
         vectorsPath: opts.vectors ?? config.probes.vectors ?? undefined,
         probeLayer: config.probes.layer,
         steeringLayers: config.steering.layers,

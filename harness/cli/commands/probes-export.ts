@@ -12,7 +12,7 @@ import {
   resolveSteering,
   steeringBlocks,
 } from '../../steering/index.ts';
-import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag, parseLayers } from '../context.ts';
 
 export interface ProbesExportOptions {
   modelSource: string;
@@ -78,11 +78,12 @@ export async function runProbesExport(o: ProbesExportOptions): Promise<ProbesExp
 }
 
 export function registerProbesExport(probes: Command): void {
-  probes
+  const exporter = probes
     .command('export')
     .description(
       'write emotion steering as a llama.cpp control vector GGUF (direction.N = the vector added after block N)',
-    )
+    );
+  modelOption(exporter)
     .requiredOption(
       '--emotion <name[=c]>',
       'emotion and coefficient c as for --steer (default c = 1); repeat to combine',
@@ -98,7 +99,6 @@ export function registerProbesExport(probes: Command): void {
     )
     .option('--out <file>', 'output GGUF (default: <name><c>.gguf in the current directory)')
     .option('--vectors <file>', "vectors file (default: probes.vectors, else the cache's file for the model)")
-    .option('--model <source>', "GGUF path or 'default' (default: model.source of the config)")
     .option('--seed <n>', 'seed of the random direction', numberFlag('--seed', { integer: true, min: 0 }))
     .addHelpText(
       'after',
@@ -114,7 +114,7 @@ export function registerProbesExport(probes: Command): void {
           `--vector-layer expects a layer number or "each", received ${JSON.stringify(vl)}`,
         );
       const result = await runProbesExport({
-        modelSource: opts.model ?? config.model.source,
+        modelSource: config.model.source,
         vectorsPath: opts.vectors ?? config.probes.vectors ?? undefined,
         emotions: opts.emotion,
         layers: opts.layers ? parseLayers(opts.layers) : undefined,

@@ -17,7 +17,7 @@ import {
   resolveEmotion,
   validationPaths,
 } from '../../probes/index.ts';
-import { loadCommandConfig, numberFlag, parseLayers } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag, parseLayers } from '../context.ts';
 import { registerProbesExport } from './probes-export.ts';
 
 async function loadModel(source: string, threads: number): Promise<LocalModel> {
@@ -92,12 +92,12 @@ function colour(text: string, z: number): string {
 export function registerProbes(program: Command): void {
   const probes = program.command('probes').description('emotion vectors: build, validate, read');
 
-  probes
+  const build = probes
     .command('build')
     .description(
       'build and validate the emotion vectors of a model from the story corpus (skipped if present)',
-    )
-    .option('--model <source>', "GGUF path or 'default' (default: model.source of the config)")
+    );
+  modelOption(build)
     .option('--layers <A..B>', 'layers to build vectors for (default: all)')
     .option(
       '--token-offset <n>',
@@ -108,7 +108,7 @@ export function registerProbes(program: Command): void {
     .action(async (opts, command: Command) => {
       const { config } = await loadCommandConfig(command);
       const result = await runProbesBuild({
-        modelSource: opts.model ?? config.model.source,
+        modelSource: config.model.source,
         threads: config.model.threads,
         layers: opts.layers ? parseLayers(opts.layers) : undefined,
         tokenOffset: opts.tokenOffset ?? DEFAULT_TOKEN_OFFSET,
@@ -126,16 +126,16 @@ export function registerProbes(program: Command): void {
       }
     });
 
-  probes
+  const validate = probes
     .command('validate')
     .description(
       'print the validation report of a model: held-out accuracy per layer, confusion, valence/arousal',
-    )
-    .option('--model <source>', "GGUF path or 'default'")
+    );
+  modelOption(validate)
     .option('--json', 'print the JSON report')
     .action(async (opts, command: Command) => {
       const { config } = await loadCommandConfig(command);
-      const model = await loadModel(opts.model ?? config.model.source, config.model.threads);
+      const model = await loadModel(config.model.source, config.model.threads);
       const vectorsPath = config.probes.vectors ?? defaultVectorsPath(cacheRoot(), model.modelSha256);
       await model.dispose();
       const paths = validationPaths(vectorsPath);
@@ -149,9 +149,10 @@ export function registerProbes(program: Command): void {
       process.stdout.write(readFileSync(file, 'utf8'));
     });
 
-  probes
+  const read = probes
     .command('read')
-    .description('per-token emotion readings of a chat reply or a text file, coloured on a terminal')
+    .description('per-token emotion readings of a chat reply or a text file, coloured on a terminal');
+  modelOption(read)
     .option('--chat <text>', 'a user message: the model replies and the reply is read')
     .option('--file <path>', 'a text file, read as is')
     .option('--emotions <list>', 'comma-separated emotions (default: probes.emotions of the config)')

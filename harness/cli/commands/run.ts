@@ -6,7 +6,7 @@ import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
 import { RunStore } from '../../experiment/store.ts';
-import { loadCommandConfig, numberFlag } from '../context.ts';
+import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
 
 export interface RunFlags {
   steer?: string[];
@@ -19,25 +19,32 @@ export interface RunFlags {
   jobs?: number;
   seed?: number;
   resume?: string;
+  model?: string;
 }
 
-const list = (text: string) =>
-  text
+/** A comma-separated selection; one that selects nothing is refused rather than read as "everything". */
+function list(flag: string, text: string): string[] {
+  const items = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (items.length === 0)
+    throw new InputError(`${flag} expects a comma-separated list of names, received ${JSON.stringify(text)}`);
+  return items;
+}
 
 /** The flags as config overrides (JSON values are valid YAML, so strings survive `--set` parsing). */
 export function flagOverrides(flags: RunFlags): string[] {
-  if (flags.steer?.length && flags.conditions) {
+  if (flags.steer?.length && flags.conditions !== undefined) {
     throw new InputError('--steer and --conditions both choose conditions; give one of them');
   }
   const set = (key: string, value: unknown) => `${key}=${JSON.stringify(value)}`;
   const out: string[] = [];
   if (flags.steer?.length) out.push(set('experiment.conditions', [flags.steer.join('&')]));
-  if (flags.conditions) out.push(set('experiment.conditions', list(flags.conditions)));
-  if (flags.tasks) out.push(set('experiment.tasks', list(flags.tasks)));
-  if (flags.families) out.push(set('experiment.families', list(flags.families)));
+  if (flags.conditions !== undefined)
+    out.push(set('experiment.conditions', list('--conditions', flags.conditions)));
+  if (flags.tasks !== undefined) out.push(set('experiment.tasks', list('--tasks', flags.tasks)));
+  if (flags.families !== undefined) out.push(set('experiment.families', list('--families', flags.families)));
   if (flags.limit !== undefined) out.push(set('experiment.limit', flags.limit));
   if (flags.epochs !== undefined) out.push(set('experiment.epochs', flags.epochs));
   if (flags.jobs !== undefined) out.push(set('experiment.concurrency', flags.jobs));
@@ -53,7 +60,7 @@ async function resumedConfig(runsDir: string, runId: string): Promise<HarnessCon
 
 export function registerRun(program: Command): void {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  program
+  const run = program
     .command('run')
     .description(
       'run the experiment: tasks x conditions x epochs, with probe readings, scoring and a summary',
@@ -79,22 +86,24 @@ export function registerRun(program: Command): void {
     )
     .option('-j, --jobs <n>', 'episodes in flight', numberFlag('--jobs', { integer: true, min: 1 }))
     .option('--seed <n>', 'run seed', numberFlag('--seed', { integer: true, min: 0 }))
-    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)')
-    .action(async (flags: RunFlags, command: Command) => {
-      const overrides = flagOverrides(flags);
-      let { config } = await loadCommandConfig(command, overrides);
-      if (flags.resume) {
-        if (overrides.length)
-          throw new InputError('--resume uses the stored config of the run; drop the other run flags');
-        config = await resumedConfig(config.runs_dir, flags.resume);
-      }
-      const result = await runExperiment(config, {
-        resumeRunId: flags.resume,
-        progress: new TerminalProgress(),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      console.log(`\nrun ${result.runId} (${result.dir})\n`);
-      console.log(renderSummary(result.summaries));
-      console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)');
+  modelOption(run).action(async (flags: RunFlags, command: Command) => {
+    const overrides = flagOverrides(flags);
+    let { config } = await loadCommandConfig(command, overrides);
+    // A resumed run is found in the runs_dir in effect now, and finished there, wherever it began.
+    const resume = flags.resume ? { runsDir: config.runs_dir, runId: flags.resume } : undefined;
+    if (resume) {
+      if (overrides.length || flags.model !== undefined)
+        throw new InputError('--resume uses the stored config of the run; drop the other run flags');
+      config = await resumedConfig(resume.runsDir, resume.runId);
+    }
+    const result = await runExperiment(config, {
+      resume,
+      progress: new TerminalProgress(),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
+    console.log(`\nrun ${result.runId} (${result.dir})\n`);
+    console.log(renderSummary(result.summaries));
+    console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
+  });
 }

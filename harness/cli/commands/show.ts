@@ -1,6 +1,5 @@
 /** `harness show <run-id> [<episode-id>]`: a run's summary, or one episode's transcript. */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderSummary, renderTranscript, summarise } from '../../../analysis/index.ts';
 import { InputError } from '../../errors.ts';
@@ -9,6 +8,7 @@ import { RunStore } from '../../experiment/store.ts';
 import { TranscriptSchema } from '../../log/index.ts';
 import { loadCommandConfig } from '../context.ts';
 
+/** Reads a run and renders it; writes nothing, not even to repair a torn last line (it is reported). */
 export async function runShow(options: {
   runsDir: string;
   runId: string;
@@ -17,11 +17,15 @@ export async function runShow(options: {
   const { store, meta } = await RunStore.open(options.runsDir, options.runId);
   const records = await readRecords(store);
   if (!options.episodeId) {
-    const planned = (meta.plan as { episodes?: number } | undefined)?.episodes;
+    const planned = meta.plan.episodes;
     const head = `run ${meta.runId} (config ${meta.configHash}), ${records.length}${planned ? ` of ${planned}` : ''} episodes recorded`;
-    return records.length ? `${head}\n\n${renderSummary(summarise(records))}` : head;
+    const { tornBytes } = await store.readEpisodeLog();
+    const torn = tornBytes
+      ? `\nnote: the last line of ${store.episodesPath} is cut short (${tornBytes} bytes of an episode being written when the run stopped); \`harness run --resume ${meta.runId}\` drops it and runs that episode again`
+      : '';
+    return records.length ? `${head}${torn}\n\n${renderSummary(summarise(records))}` : `${head}${torn}`;
   }
-  const path = join(store.dir, 'transcripts', `${options.episodeId}.json`);
+  const path = store.transcriptPath(options.episodeId);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -32,7 +36,13 @@ export async function runShow(options: {
       : '';
     throw new InputError(`no episode ${JSON.stringify(options.episodeId)} in run ${options.runId}${hint}`);
   }
-  const parsed = TranscriptSchema.safeParse(JSON.parse(text));
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = TranscriptSchema.safeParse(data);
   if (!parsed.success)
     throw new InputError(`${path} does not match the transcript schema: ${parsed.error.issues[0]?.message}`);
   return renderTranscript(parsed.data);

@@ -151,7 +151,7 @@ export function parseHeader(bytes: Uint8Array, fileSize: number, path: string): 
       throw new InputError(`${path}: tensor ${name} has ${nDims} dimensions, expected 1-${MAX_DIMS}`);
     const dims: number[] = [];
     for (let d = 0; d < nDims; d++) dims.push(c.length(`dimension ${d} of ${name}`));
-    const type = ggmlTypeFromId(c.u32(), name);
+    const type = ggmlTypeFromId(c.u32(), name, path);
     const offset = c.u64();
     const elementCount = dims.reduce((a, b) => a * b, 1);
     infos.push({

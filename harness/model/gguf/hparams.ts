@@ -8,7 +8,8 @@ export type LlamaHyperparams = DecoderConfig;
 export type { RopeScaling };
 
 /** Llama-family decoders: RMSNorm, rotary attention with grouped KV heads, SwiGLU feed-forward. */
-export const SUPPORTED_ARCHITECTURES = ['llama', 'mistral', 'qwen2'] as const;
+/** Names as llama.cpp writes general.architecture (Llama 2, Llama 3, Mistral and SmolLM2 are all "llama"). */
+export const SUPPORTED_ARCHITECTURES = ['llama', 'qwen2'] as const;
 
 export function describeArchitecture(f: GgufFile): LlamaHyperparams {
   const architecture = f.require<string>('general.architecture');
@@ -26,6 +27,12 @@ export function describeArchitecture(f: GgufFile): LlamaHyperparams {
   };
   const embeddingLength = num('embedding_length');
   const headCount = num('attention.head_count');
+  const headDim = num('attention.key_length', embeddingLength / headCount);
+  const rotated = num('rope.dimension_count', headDim);
+  if (rotated !== headDim)
+    throw new InputError(
+      `${f.path}: ${architecture}.rope.dimension_count is ${rotated}; only rotating the whole head (${headDim}) is supported`,
+    );
   const tokens = f.get<string[]>('tokenizer.ggml.tokens');
   const embd = f.has('token_embd.weight') ? f.tensor('token_embd.weight').dims[1] : undefined;
   return {
@@ -35,7 +42,7 @@ export function describeArchitecture(f: GgufFile): LlamaHyperparams {
     feedForwardLength: num('feed_forward_length'),
     headCount,
     headCountKv: num('attention.head_count_kv', headCount),
-    headDim: num('attention.key_length', embeddingLength / headCount),
+    headDim,
     contextLength: num('context_length'),
     ropeFreqBase: num('rope.freq_base', 10000),
     ropeScaling: ropeScaling(f, architecture, num),
@@ -46,27 +53,27 @@ export function describeArchitecture(f: GgufFile): LlamaHyperparams {
   };
 }
 
+/**
+ * The metadata scaling as llama.cpp reads it (llama_model::load_hparams): rope.scaling.type defaults to
+ * "linear", whose factor (rope.scaling.factor, else the older rope.scale_linear; 0 or missing = 1) divides
+ * every frequency. Per-frequency factors live in the rope_freqs.weight tensor, read with the weights.
+ */
 function ropeScaling(
   f: GgufFile,
   arch: string,
   num: (key: string, fallback?: number) => number,
 ): RopeScaling {
-  const type = f.get<string>(`${arch}.rope.scaling.type`) ?? 'none';
-  if (type === 'linear') return { type, factor: num('rope.scaling.factor') };
-  if (type === 'llama3' || f.get(`${arch}.rope.scaling.low_freq_factor`) !== undefined)
-    return {
-      type: 'llama3',
-      factor: num('rope.scaling.factor'),
-      lowFreqFactor: num('rope.scaling.low_freq_factor'),
-      highFreqFactor: num('rope.scaling.high_freq_factor'),
-      originalContextLength: num('rope.scaling.original_context_length'),
-    };
-  // Llama 3.1 converters bake the scaling into per-frequency factors instead of metadata.
-  if (f.has('rope_freqs.weight'))
-    throw new InputError(`${f.path}: per-frequency rotary factors (rope_freqs.weight) are not supported`);
-  if (type !== 'none')
-    throw new InputError(
-      `${f.path}: rope scaling ${JSON.stringify(type)} is not supported; expected none, linear or llama3`,
-    );
-  return { type: 'none' };
+  const type = f.get<string>(`${arch}.rope.scaling.type`) ?? 'linear';
+  if (type === 'none') return { type: 'none' };
+  if (type === 'linear') {
+    const factor =
+      f.get(`${arch}.rope.scaling.factor`) !== undefined
+        ? num('rope.scaling.factor')
+        : num('rope.scale_linear', 0);
+    return factor === 0 || factor === 1 ? { type: 'none' } : { type: 'linear', factor };
+  }
+  throw new InputError(
+    `${f.path}: ${arch}.rope.scaling.type ${JSON.stringify(type)} is not supported; expected none or linear` +
+      (type === 'yarn' || type === 'longrope' ? '' : ' (llama.cpp accepts none, linear, yarn and longrope)'),
+  );
 }

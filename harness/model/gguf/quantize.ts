@@ -1,9 +1,14 @@
 /** The reference quantizers of ggml-quants.c (quantize_row_*_ref), for writing test models. */
 import { InputError } from '../../errors.ts';
 import { floatToHalf } from './half.ts';
-import { byteLengthOf } from './types.ts';
+import { byteLengthOf, type GgmlType } from './types.ts';
 
-export type QuantizableType = 'F32' | 'F16' | 'Q4_0' | 'Q4_1' | 'Q8_0';
+const QUANTIZABLE = ['F32', 'F16', 'Q4_0', 'Q4_1', 'Q8_0'] as const;
+export type QuantizableType = (typeof QUANTIZABLE)[number];
+
+export function isQuantizable(type: GgmlType): type is QuantizableType {
+  return (QUANTIZABLE as readonly string[]).includes(type);
+}
 
 export function quantizeBlocks(type: QuantizableType, values: Float32Array): Uint8Array {
   const n = values.length;

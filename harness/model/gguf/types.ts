@@ -1,7 +1,20 @@
 /** The GGUF vocabulary: tensor types, metadata value types, and the shapes the reader returns. */
 import { InputError } from '../../errors.ts';
 
-export type GgmlType = 'F32' | 'F16' | 'BF16' | 'Q4_0' | 'Q4_1' | 'Q8_0' | 'Q4_K' | 'Q6_K';
+export type GgmlType =
+  | 'F32'
+  | 'F16'
+  | 'BF16'
+  | 'Q4_0'
+  | 'Q4_1'
+  | 'Q5_0'
+  | 'Q5_1'
+  | 'Q8_0'
+  | 'Q2_K'
+  | 'Q3_K'
+  | 'Q4_K'
+  | 'Q5_K'
+  | 'Q6_K';
 
 export type GgufValue = number | bigint | boolean | string | GgufValue[];
 
@@ -41,8 +54,13 @@ export const GGML_TYPES: Record<GgmlType, { id: number; blockSize: number; block
   F16: { id: 1, blockSize: 1, blockBytes: 2 },
   Q4_0: { id: 2, blockSize: 32, blockBytes: 18 },
   Q4_1: { id: 3, blockSize: 32, blockBytes: 20 },
+  Q5_0: { id: 6, blockSize: 32, blockBytes: 22 },
+  Q5_1: { id: 7, blockSize: 32, blockBytes: 24 },
   Q8_0: { id: 8, blockSize: 32, blockBytes: 34 },
+  Q2_K: { id: 10, blockSize: 256, blockBytes: 84 },
+  Q3_K: { id: 11, blockSize: 256, blockBytes: 110 },
   Q4_K: { id: 12, blockSize: 256, blockBytes: 144 },
+  Q5_K: { id: 13, blockSize: 256, blockBytes: 176 },
   Q6_K: { id: 14, blockSize: 256, blockBytes: 210 },
   BF16: { id: 30, blockSize: 1, blockBytes: 2 },
 };
@@ -51,12 +69,7 @@ const BY_ID = new Map(Object.entries(GGML_TYPES).map(([name, t]) => [t.id, name 
 
 /** Names of ggml types this reader does not decode, so an error can say what the file holds. */
 const OTHER_TYPE_NAMES: Record<number, string> = {
-  6: 'Q5_0',
-  7: 'Q5_1',
   9: 'Q8_1',
-  10: 'Q2_K',
-  11: 'Q3_K',
-  13: 'Q5_K',
   15: 'Q8_K',
   16: 'IQ2_XXS',
   17: 'IQ2_XS',
@@ -76,12 +89,13 @@ const OTHER_TYPE_NAMES: Record<number, string> = {
   35: 'TQ2_0',
 };
 
-export function ggmlTypeFromId(id: number, tensorName: string): GgmlType {
+/** The type of tensor `tensorName` in file `path`; a refusal names all three. */
+export function ggmlTypeFromId(id: number, tensorName: string, path: string): GgmlType {
   const type = BY_ID.get(id);
   if (type) return type;
   const known = OTHER_TYPE_NAMES[id];
   throw new InputError(
-    `tensor ${tensorName} has ggml type id ${id}${known ? ` (${known})` : ''}, which this reader does not support; ` +
+    `${path}: tensor ${tensorName} has ggml type ${known ?? 'unknown'} (id ${id}), which this reader does not support; ` +
       `expected one of ${Object.entries(GGML_TYPES)
         .map(([n, t]) => `${n} (${t.id})`)
         .join(', ')}`,

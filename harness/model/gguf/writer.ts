@@ -1,7 +1,7 @@
 /** Writes GGUF v3 files: test fixtures, and models built from arrays. */
 import { open } from 'node:fs/promises';
 import { InputError } from '../../errors.ts';
-import { type QuantizableType, quantizeBlocks } from './quantize.ts';
+import { isQuantizable, quantizeBlocks } from './quantize.ts';
 import { byteLengthOf, GGML_TYPES, GGUF_META_TYPES, type GgmlType, type GgufScalarType } from './types.ts';
 
 type Scalar = number | bigint | boolean | string;
@@ -22,7 +22,7 @@ export interface GgufTensorInput {
   /** ggml order: the contiguous dimension first. */
   dims: number[];
   type: GgmlType;
-  /** Values to quantize, or bytes already in `type`'s block format (the only way to write Q4_K, Q6_K, BF16). */
+  /** Values to quantize, or bytes already in `type`'s block format (the only way to write BF16, the 5-bit and the K types). */
   data: Float32Array | Uint8Array;
 }
 
@@ -118,9 +118,9 @@ function encodeTensor(t: GgufTensorInput): Uint8Array {
       throw new InputError(
         `tensor ${t.name}: dims ${t.dims.join('x')} hold ${count} values, received ${t.data.length}`,
       );
-    if (t.type === 'BF16' || t.type === 'Q4_K' || t.type === 'Q6_K')
+    if (!isQuantizable(t.type))
       throw new InputError(`tensor ${t.name}: pass ${t.type} data as encoded bytes, not floats`);
-    return quantizeBlocks(t.type as QuantizableType, t.data);
+    return quantizeBlocks(t.type, t.data);
   }
   const need = byteLengthOf(t.type, count, `tensor ${t.name}`);
   if (t.data.byteLength !== need)

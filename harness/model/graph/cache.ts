@@ -37,8 +37,15 @@ async function removeStale(dir: string, weightsId: string): Promise<void> {
       await rm(join(dir, name), { force: true });
 }
 
-/** Writes to a temporary file beside the target, then renames: readers never see half a graph. */
-export async function writeAtomic(path: string, model: Encoded): Promise<void> {
+/**
+ * Writes to a temporary file beside `path`, lets `check` load it from there, and only then renames it:
+ * readers never see half a graph, nor one that does not load. Returns what `check` returned.
+ */
+export async function writeAtomic<T>(
+  path: string,
+  model: Encoded,
+  check: (tmp: string) => Promise<T>,
+): Promise<T> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -48,30 +55,43 @@ export async function writeAtomic(path: string, model: Encoded): Promise<void> {
       for (const chunk of model.chunks) out.write(chunk);
       out.end();
     });
+    const checked = await check(tmp);
     await rename(tmp, path);
+    return checked;
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
 }
 
-/** The path of the graph for these weights and options, building and storing it first if needed. */
-export async function cachedGraph(
+/**
+ * The graph for these weights and options, loaded by `load` (e.g. into an inference session). A cached
+ * graph is loaded from the cache; otherwise the graph is built, loaded from a temporary file and only
+ * then cached, so a graph that does not load is never cached and a failed build leaves nothing behind. A
+ * cached graph that no longer loads (from an interrupted or faulty earlier build) is removed and built
+ * again; when the new one does not load either, that error is thrown.
+ */
+export async function cachedGraph<T>(
   src: WeightSource,
   opts: BuildOptions,
   cacheRoot: string,
-): Promise<{ path: string; built: boolean }> {
+  load: (path: string) => Promise<T>,
+): Promise<{ path: string; built: boolean; loaded: T }> {
   const path = graphCachePath(cacheRoot, await src.identity(), opts);
-  if (
-    await stat(path).then(
-      (s) => s.size > 0,
-      () => false,
-    )
-  )
-    return { path, built: false };
+  const cached = await stat(path).then(
+    (s) => s.size > 0,
+    () => false,
+  );
+  if (cached) {
+    try {
+      return { path, built: false, loaded: await load(path) };
+    } catch {
+      await rm(path, { force: true });
+    }
+  }
   await mkdir(join(cacheRoot, 'graphs'), { recursive: true });
   await removeStale(join(cacheRoot, 'graphs'), await src.identity());
   const { model } = await buildDecoderGraph(src, opts);
-  await writeAtomic(path, model);
-  return { path, built: true };
+  const loaded = await writeAtomic(path, model, load);
+  return { path, built: true, loaded };
 }

@@ -4,11 +4,13 @@
  * T = total tokens (past + new), P = positions whose logits are wanted, H = hidden, F = feed-forward width.
  */
 import { InputError } from '../../errors.ts';
+import { GGML_TYPES, type GgmlType } from '../gguf/index.ts';
 import { type BuildOptions, type DecoderConfig, GRAPH_IO, kvCacheType, type WeightSource } from '../types.ts';
 import { GraphBuilder, PROTOBUF_LIMIT } from './onnx.ts';
 import type { Encoded } from './protobuf.ts';
-import { offsetsTransposed, quantizeQ4, quantizeQ8 } from './quantize4.ts';
-import { rotaryCaches } from './rope.ts';
+import { concatQ4, matrixForm, q4FromBlocks, tableForm, type WeightForm, widest } from './precision.ts';
+import { offsetsTransposed, type Q4Weight, quantizeQ4, quantizeQ8 } from './quantize4.ts';
+import { ropeFreqFactors, rotaryCaches } from './rope.ts';
 import { attention, groupMask } from './attention.ts';
 
 /** Rotary tables are built for at most this many positions (longer contexts are not served on a CPU). */
@@ -36,43 +38,66 @@ function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /**
- * Emits `x [.., cols]` times the transpose of a [rows, cols] weight -> [.., rows], as fp32 or as the
- * 4-bit split described in quantize4.ts. Block sums of an input are computed once and shared by every
- * weight that reads that input.
+ * Emits `x [.., cols]` times the transpose of a [rows, cols] weight -> [.., rows], in the form
+ * precision.ts chooses from the file's storage type (fp32 builds: always float32): float32, 8-bit blocks,
+ * or the 4-bit split described in quantize4.ts. Block sums of an input are computed once and shared by
+ * every weight that reads that input.
  */
 class Linear {
   private readonly blockSums = new Map<string, string>();
+  /** Per form, how many matmul weights the graph holds in it (for `model info` and tests). */
+  readonly forms: Record<WeightForm, number> = { q4: 0, q8: 0, f32: 0 };
 
   constructor(
     private readonly g: GraphBuilder,
     private readonly opts: BuildOptions,
+    private readonly src: WeightSource,
   ) {}
 
-  apply(
+  /** The form for the row-wise concatenation of tensors `parts` in this build. */
+  formOf(parts: string[], table = false): WeightForm {
+    if (this.opts.quantization === 'fp32') return 'f32';
+    const pick = table ? tableForm : matrixForm;
+    return widest(parts.map((p) => pick(this.src.storedType?.(p))));
+  }
+
+  /**
+   * `x` times the transpose of tensors `parts` stacked by rows (each [rows_i, cols]).
+   * `scaleRows` multiplies output rows 0..count-1 by a factor (the same codes, scaled block scales).
+   */
+  async apply(
     x: string,
     name: string,
-    w: Float32Array,
-    rows: number,
+    parts: string[],
     cols: number,
-    bits: 4 | 8 = 4,
-    /** Output rows 0..scaleRows.count-1 multiplied by a factor, applied after quantization (same codes). */
+    form: WeightForm = this.formOf(parts),
     scaleRows?: { count: number; factor: number },
-  ): string {
+  ): Promise<string> {
     const g = this.g;
-    const accuracy_level = this.opts.exactActivations ? 0 : 4;
-    const scale = (values: Float32Array, perRow: number) => {
-      if (scaleRows) for (let i = 0; i < scaleRows.count * perRow; i++) values[i]! *= scaleRows.factor;
-      return values;
+    this.forms[form]++;
+    const values = async () => concatRows(await Promise.all(parts.map((p) => this.src.f32(p))));
+    const scale = (v: Float32Array, perRow: number) => {
+      if (scaleRows) for (let i = 0; i < scaleRows.count * perRow; i++) v[i]! *= scaleRows.factor;
+      return v;
     };
-    if (this.opts.quantization === 'fp32') {
-      const t = transpose(scale(Float32Array.from(w), cols), rows, cols);
+    if (form === 'f32') {
+      const w = await values();
+      const rows = w.length / cols;
+      const t = transpose(scale(w, cols), rows, cols);
       return g.op1('MatMul', [x, g.initializer(name, { type: 'float32', dims: [cols, rows], data: t })]);
     }
     const blocks = cols / 32;
-    if (bits === 8) return this.applyQ8(x, this.q8Initializers(name, w, rows, cols), rows, cols);
-    const q = quantizeQ4(w, rows, cols);
+    if (form === 'q8') {
+      const w = await values();
+      const rows = w.length / cols;
+      const q8 = this.q8Initializers(name, w, rows, cols, (v) => scale(v, blocks));
+      return this.applyQ8(x, q8, rows, cols);
+    }
+    const q = await this.q4(parts, cols, values);
     scale(q.scales, blocks);
     scale(q.offsets, blocks);
+    const rows = q.rows;
+    const accuracy_level = this.opts.exactActivations ? 0 : 4;
     const packed = g.initializer(`${name}.q4`, { type: 'uint8', dims: [rows, blocks, 16], data: q.packed });
     const scales = g.initializer(`${name}.scales`, { type: 'float32', dims: [rows, blocks], data: q.scales });
     const attrs = { K: cols, N: rows, bits: 4, block_size: 32, accuracy_level };
@@ -86,9 +111,33 @@ class Linear {
     return g.op1('Add', [main, shift]);
   }
 
+  /** 4-bit blocks read straight from the file's Q4_0 / Q4_1 / Q4_K blocks, else requantized from floats. */
+  private async q4(parts: string[], cols: number, values: () => Promise<Float32Array>): Promise<Q4Weight> {
+    const src = this.src;
+    const fromFile = parts.every((p) => matrixForm(src.storedType?.(p)) === 'q4' && src.storedType?.(p));
+    if (!fromFile || !src.storedBytes) {
+      const w = await values();
+      return quantizeQ4(w, w.length / cols, cols);
+    }
+    const read = async (p: string) => {
+      const bytes = await src.storedBytes!(p);
+      const type = src.storedType!(p) as GgmlType;
+      const { blockSize, blockBytes } = GGML_TYPES[type];
+      return q4FromBlocks(type, bytes, ((bytes.length / blockBytes) * blockSize) / cols, cols);
+    };
+    return concatQ4(await Promise.all(parts.map(read)));
+  }
+
   /** An 8-bit weight's initializers: packed [rows, cols / 32, 32] and scales [rows, cols / 32]. */
-  q8Initializers(name: string, w: Float32Array, rows: number, cols: number): Q8Names {
+  q8Initializers(
+    name: string,
+    w: Float32Array,
+    rows: number,
+    cols: number,
+    adjustScales: (scales: Float32Array) => Float32Array = (v) => v,
+  ): Q8Names {
     const q8 = quantizeQ8(w, rows, cols);
+    adjustScales(q8.scales);
     const blocks = cols / 32;
     return {
       packed: this.g.initializer(`${name}.q8`, { type: 'uint8', dims: [rows, blocks, 32], data: q8.packed }),
@@ -139,7 +188,7 @@ function checkLayers(kind: string, layers: number[], blockCount: number): void {
 }
 
 /** Bumped whenever the builder's output changes, so cached graphs from older builders are not reused. */
-export const GRAPH_FORMAT = 8;
+export const GRAPH_FORMAT = 9;
 
 /** Positions the rotary tables cover: the longest context a graph of this model serves. */
 export function graphMaxPositions(config: DecoderConfig): number {
@@ -161,7 +210,7 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
   const kvDim = c.headCountKv * c.headDim;
   const eps = { f: c.rmsNormEps };
   const g = new GraphBuilder();
-  const lin = new Linear(g, opts);
+  const lin = new Linear(g, opts, src);
 
   const ids = g.input(GRAPH_IO.inputIds, 'int64', ['batch', 'seq']);
   const positionIds = g.input(GRAPH_IO.positionIds, 'int64', ['batch', 'seq']);
@@ -177,7 +226,7 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
     : '';
 
   const maxPositions = graphMaxPositions(c);
-  const rope = rotaryCaches(c, maxPositions);
+  const rope = rotaryCaches(c, maxPositions, await ropeFreqFactors(src));
   const cos = g.initializer('rope.cos', {
     type: 'float32',
     dims: [maxPositions, c.headDim / 2],
@@ -193,7 +242,9 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
   // q4 graphs keep the embedding at 8 bits (GGUF's Q8_0 embeddings come back exactly), shared with a tied
   // output head: 28 MB instead of 113 MB of float32 for SmolLM2's 49,152 x 576 table.
   const embd8 =
-    opts.quantization === 'q4' ? lin.q8Initializers('token_embd', embd, c.vocabSize, H) : undefined;
+    lin.formOf(['token_embd.weight'], true) === 'q8'
+      ? lin.q8Initializers('token_embd', embd, c.vocabSize, H)
+      : undefined;
   let h: string;
   if (embd8) {
     const scales3 = g.initializer('token_embd.scales3', {
@@ -224,10 +275,10 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
     }); // [B, S, H]
 
     // q, k and v in one matmul. [B, S, qDim + 2 kvDim]
-    const wqkv = concatRows([await w('attn_q.weight'), await w('attn_k.weight'), await w('attn_v.weight')]);
+    const qkvParts = ['attn_q', 'attn_k', 'attn_v'].map((n) => `${p}.${n}.weight`);
     // Attention's 1/sqrt(headDim) is folded into the query rows (and bias): one node fewer per block.
     const qScale = { count: qDim, factor: 1 / Math.sqrt(c.headDim) };
-    let qkv = lin.apply(x, `${p}.attn_qkv`, wqkv, qDim + 2 * kvDim, H, 4, qScale);
+    let qkv = await lin.apply(x, `${p}.attn_qkv`, qkvParts, H, lin.formOf(qkvParts), qScale);
     if (c.hasQkvBias) {
       const bias = concatRows([await w('attn_q.bias'), await w('attn_k.bias'), await w('attn_v.bias')]);
       for (let i = 0; i < qDim; i++) bias[i]! *= qScale.factor;
@@ -235,7 +286,7 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
       qkv = g.op1('Add', [qkv, `${p}.attn_qkv.bias`]);
     }
     const attn = attention(g, c, L, qkv, { positionIds, mask, capacity, cos, sin, kvCache }); // [B, S, qDim]
-    const o = lin.apply(attn, `${p}.attn_output`, await w('attn_output.weight'), H, qDim); // [B, S, H]
+    const o = await lin.apply(attn, `${p}.attn_output`, [`${p}.attn_output.weight`], qDim); // [B, S, H]
 
     // n = RMSNorm(h + o) for the feed-forward; h1 = h + o carries on as the residual stream.
     g.initializer(`${p}.ffn_norm.weight`, { type: 'float32', dims: [H], data: await w('ffn_norm.weight') });
@@ -245,11 +296,10 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
       { epsilon: eps },
       [`${p}.ffn_in`, '', '', `${p}.resid_mid`],
     );
-    const wgu = concatRows([await w('ffn_gate.weight'), await w('ffn_up.weight')]);
-    const gu = lin.apply(n!, `${p}.ffn_gate_up`, wgu, 2 * F, H); // [B, S, 2F]
+    const gu = await lin.apply(n!, `${p}.ffn_gate_up`, [`${p}.ffn_gate.weight`, `${p}.ffn_up.weight`], H); // [B, S, 2F]
     const [gate, up] = g.op('Split', [gu, g.constInt64([F, F])], { axis: -1 }, 2); // 2 x [B, S, F]
     const act = g.op1('Mul', [g.op1('Mul', [gate!, g.op1('Sigmoid', [gate!])]), up!]); // SiLU(gate) * up
-    const d = lin.apply(act, `${p}.ffn_down`, await w('ffn_down.weight'), H, F); // [B, S, H]
+    const d = await lin.apply(act, `${p}.ffn_down`, [`${p}.ffn_down.weight`], F); // [B, S, H]
 
     const isReadout = opts.readoutLayers.includes(L);
     const si = steerIndex.get(L);
@@ -281,17 +331,11 @@ export async function buildDecoderGraph(src: WeightSource, opts: BuildOptions): 
   const idx = g.op1('Unsqueeze', [logitPos, g.constInt64([-1])]); // [B, P, 1]
   const picked = g.op1('GatherND', [hn, idx], { batch_dims: 1 }); // [B, P, H]
   // The head stays at 8 bits: at 4 bits SmolLM2's greedy answers changed (Paris became nonsense).
+  const head = c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight';
   const logits =
     c.tiedEmbeddings && embd8
       ? lin.applyQ8(picked, embd8, c.vocabSize, H)
-      : lin.apply(
-          picked,
-          'output',
-          c.tiedEmbeddings ? embd : await src.f32('output.weight'),
-          c.vocabSize,
-          H,
-          8,
-        ); // [B, P, V]
+      : await lin.apply(picked, 'output', [head], H, lin.formOf([head], true)); // [B, P, V]
   g.op('Identity', [logits], {}, [GRAPH_IO.logits]);
   g.output(GRAPH_IO.logits, 'float32', ['batch', 'positions', c.vocabSize]);
 

@@ -1,29 +1,29 @@
-/** Rotary position embedding tables, including Llama 3 and linear frequency scaling. */
-import type { DecoderConfig } from '../types.ts';
+/**
+ * Rotary position embedding tables as llama.cpp computes them (ggml_rope_ext without YaRN): the angle of
+ * pair i at position p is p * base^(-2i/d) * freqScale / freqFactors[i], where freqScale is 1/factor under
+ * linear scaling and freqFactors the file's rope_freqs.weight (Llama 3.1's per-frequency scaling, baked in
+ * by llama.cpp's converter), 1 when absent.
+ */
+import { InputError } from '../../errors.ts';
+import type { DecoderConfig, WeightSource } from '../types.ts';
+
+/** The per-frequency divisors a file holds (rope_freqs.weight, [headDim / 2]), if any. */
+export async function ropeFreqFactors(src: WeightSource): Promise<Float32Array | undefined> {
+  if (!src.has('rope_freqs.weight')) return undefined;
+  const factors = await src.f32('rope_freqs.weight');
+  const half = src.config.headDim / 2;
+  if (factors.length !== half)
+    throw new InputError(`rope_freqs.weight has ${factors.length} values, expected headDim / 2 = ${half}`);
+  return factors;
+}
 
 /** Inverse frequencies, one per rotated pair: [headDim / 2]. */
-export function inverseFrequencies(config: DecoderConfig): Float64Array {
+export function inverseFrequencies(config: DecoderConfig, freqFactors?: Float32Array): Float64Array {
   const half = config.headDim / 2;
   const out = new Float64Array(half);
-  const s = config.ropeScaling;
-  for (let i = 0; i < half; i++) {
-    const freq = config.ropeFreqBase ** (-(2 * i) / config.headDim);
-    if (s.type === 'none') out[i] = freq;
-    else if (s.type === 'linear') out[i] = freq / s.factor;
-    else {
-      // Llama 3: long wavelengths are slowed by `factor`, short ones kept, the band between blended.
-      const wavelen = (2 * Math.PI) / freq;
-      const lowWavelen = s.originalContextLength / s.lowFreqFactor;
-      const highWavelen = s.originalContextLength / s.highFreqFactor;
-      if (wavelen < highWavelen) out[i] = freq;
-      else if (wavelen > lowWavelen) out[i] = freq / s.factor;
-      else {
-        const smooth =
-          (s.originalContextLength / wavelen - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
-        out[i] = (1 - smooth) * (freq / s.factor) + smooth * freq;
-      }
-    }
-  }
+  const scale = config.ropeScaling.type === 'linear' ? 1 / config.ropeScaling.factor : 1;
+  for (let i = 0; i < half; i++)
+    out[i] = (config.ropeFreqBase ** (-(2 * i) / config.headDim) * scale) / (freqFactors?.[i] ?? 1);
   return out;
 }
 
@@ -31,8 +31,9 @@ export function inverseFrequencies(config: DecoderConfig): Float64Array {
 export function rotaryCaches(
   config: DecoderConfig,
   maxPositions: number,
+  freqFactors?: Float32Array,
 ): { cos: Float32Array; sin: Float32Array } {
-  const inv = inverseFrequencies(config);
+  const inv = inverseFrequencies(config, freqFactors);
   const half = inv.length;
   const cos = new Float32Array(maxPositions * half);
   const sin = new Float32Array(maxPositions * half);

@@ -1,6 +1,10 @@
-/** Renders a conversation with the model's own chat template (tokenizer.chat_template, Jinja). */
-import { Template } from '@huggingface/jinja';
+/**
+ * Renders a conversation with the model's own chat template (tokenizer.chat_template, Jinja), printing
+ * values as Python's jinja2 does (see jinja.ts).
+ */
+import type { Template } from '@huggingface/jinja';
 import { InputError } from '../../errors.ts';
+import { compileTemplate, renderTemplate } from './jinja.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 export interface ChatMessage {
@@ -25,11 +29,11 @@ export function renderChat(
   if (!source) throw new InputError('the model has no chat template (tokenizer.chat_template is missing)');
   let template = compiled.get(source);
   if (!template) {
-    template = new Template(source);
+    template = compileTemplate(source);
     compiled.set(source, template);
   }
   const token = (id: number | undefined) => (id === undefined ? '' : tokenizer.token(id));
-  return template.render({
+  return renderTemplate(template, {
     messages,
     add_generation_prompt: options.addGenerationPrompt,
     bos_token: token(tokenizer.bosId),

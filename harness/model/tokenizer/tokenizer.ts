@@ -1,34 +1,67 @@
-/** A byte-level BPE tokenizer built from GGUF metadata, matching llama.cpp's tokenization. */
+/**
+ * The tokenizer of a GGUF file, matching llama.cpp's: byte-level BPE (`tokenizer.ggml.model = gpt2`) with
+ * its pre-tokenizer, or SentencePiece (`llama`: scores, byte fallback, U+2581 for spaces).
+ */
 import { InputError } from '../../errors.ts';
 import type { GgufFile } from '../gguf/index.ts';
 import { bpeWord } from './bpe.ts';
+import { fromByteLevel, toByteLevel } from './bytes.ts';
 import { type ChatMessage, type RenderChatOptions, renderChat } from './chat.ts';
-import { byteChar, fromByteLevel, toByteLevel } from './bytes.ts';
-import { type PreTokenizer, preTokenizer } from './pretokenize.ts';
+import { type PreTokenizerRules, preTokenizerRules } from './pretokenize.ts';
+import { spmEncode } from './spm.ts';
 
 /** llama.cpp's token types (tokenizer.ggml.token_type). */
 export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
 
+/** tokenizer.ggml.model values this tokenizer implements: byte-level BPE and SentencePiece. */
+export const TOKENIZER_MODELS = ['gpt2', 'llama'] as const;
+export type TokenizerModel = (typeof TOKENIZER_MODELS)[number];
+
 export interface TokenizerData {
+  /** Default gpt2 (byte-level BPE). */
+  model?: TokenizerModel;
   tokens: string[];
   tokenTypes: number[];
+  /** SentencePiece merge priorities (tokenizer.ggml.scores); BPE ignores them. */
+  scores?: number[];
+  /** BPE merges "left right", by rank; SentencePiece has none. */
   merges: string[];
+  /** BPE only: a tokenizer.ggml.pre name. */
   preTokenizer: string;
   bosId?: number;
   eosId?: number;
   padId?: number;
-  addBos: boolean;
+  /** tokenizer.ggml.add_bos_token; missing takes llama.cpp's default for the model and pre-tokenizer. */
+  addBos?: boolean;
+  /** tokenizer.ggml.add_eos_token; missing is false. */
+  addEos?: boolean;
+  /** SentencePiece: prefix text with a space (tokenizer.ggml.add_space_prefix, default true). */
+  addSpacePrefix?: boolean;
   chatTemplate?: string;
 }
 
 export interface EncodeOptions {
   /** Match control tokens such as <|im_start|> in the text. User-defined tokens always match. */
   special?: boolean;
-  /** Prepend BOS; defaults to the model's tokenizer.ggml.add_bos_token. */
+  /** Prepend BOS; default the model's rule (tokenizer.ggml.add_bos_token, else llama.cpp's default). */
   addBos?: boolean;
+  /** Append EOS; default the model's rule (tokenizer.ggml.add_eos_token, else no), unless addBos is false
+   * (a fragment of a longer text). */
+  addEos?: boolean;
 }
 
+/** llama.cpp's default special tokens per tokenizer model, used when the file names none. */
+const DEFAULT_SPECIALS: Record<TokenizerModel, { bos: number; eos: number }> = {
+  gpt2: { bos: 11, eos: 11 },
+  llama: { bos: 1, eos: 2 },
+};
+
+/** SentencePiece's whitespace marker (U+2581). */
+const SPACE_MARKER = '\u2581';
+
 const WORD_CACHE_LIMIT = 50_000;
+
+const utf8 = new TextEncoder();
 
 /** Keeps a leading U+FEFF: it is text the model wrote, not a byte-order mark. */
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -51,56 +84,79 @@ export class Tokenizer {
   readonly eosId: number | undefined;
   readonly padId: number | undefined;
   readonly chatTemplate: string | undefined;
+  readonly model: TokenizerModel;
   private readonly ids = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
-  private readonly split: PreTokenizer;
+  /** BPE only. */
+  private readonly pre: PreTokenizerRules | undefined;
+  private readonly addBos: boolean;
+  private readonly addEos: boolean;
   private readonly cache = new Map<string, number[]>();
-  /** Llama 3 vocabularies take a whole word that is a token as is, merges or not (llama.cpp ignore_merges). */
-  private readonly ignoreMerges: boolean;
   /** Longest first, so a special token that contains another wins, as in llama.cpp. */
   private readonly specials: { id: number; text: string; control: boolean }[];
   /** Per id: the bytes it decodes to (special tokens are plain text, the rest byte-level spelled). */
   private readonly pieces: Uint8Array[];
 
   constructor(private readonly data: TokenizerData) {
+    this.model = data.model ?? 'gpt2';
     this.vocabSize = data.tokens.length;
     this.bosId = data.bosId;
     this.eosId = data.eosId;
     this.padId = data.padId;
     this.chatTemplate = data.chatTemplate;
-    this.split = preTokenizer(data.preTokenizer);
-    this.ignoreMerges = data.preTokenizer === 'llama3' || data.preTokenizer === 'llama-bpe';
+    this.pre = this.model === 'gpt2' ? preTokenizerRules(data.preTokenizer) : undefined;
+    this.addBos = data.addBos ?? (this.pre ? this.pre.addBosDefault : true);
+    this.addEos = data.addEos ?? false;
+    // As llama.cpp's token_to_id: a later duplicate wins, and an empty token is renamed.
     data.tokens.forEach((t, id) => {
-      if (!this.ids.has(t)) this.ids.set(t, id);
+      this.ids.set(t === '' ? `[EMPTY_${id}]` : t, id);
     });
     for (const [rank, m] of data.merges.entries()) this.ranks.set(m, rank);
     const encoder = new TextEncoder();
-    this.pieces = data.tokens.map((t, id) => (this.isSpecial(id) ? encoder.encode(t) : fromByteLevel(t)));
+    this.pieces = data.tokens.map((t, id) => this.piece(t, id, encoder));
     this.specials = data.tokens
       .map((text, id) => ({ id, text, control: data.tokenTypes[id] === TOKEN_TYPE.control }))
       .filter((s) => this.isSpecial(s.id) && s.text.length > 0)
       .sort((a, b) => b.text.length - a.text.length);
   }
 
+  /**
+   * The tokenizer a GGUF file declares. Special token ids and the add-BOS/EOS rules follow llama.cpp when
+   * keys are missing: its per-model default ids (dropped when outside the vocabulary) and its per-model and
+   * per-pre-tokenizer add_bos defaults; a pre-tokenizer key that is missing means "default".
+   */
   static fromGguf(f: GgufFile): Tokenizer {
     const model = f.require<string>('tokenizer.ggml.model');
-    if (model !== 'gpt2')
+    if (!(TOKENIZER_MODELS as readonly string[]).includes(model))
       throw new InputError(
-        `${f.path}: tokenizer.ggml.model ${JSON.stringify(model)} is not supported; expected "gpt2" (byte-level BPE)`,
+        `${f.path}: tokenizer.ggml.model ${JSON.stringify(model)} is not supported; expected "gpt2" (byte-level BPE) or "llama" (SentencePiece)`,
       );
+    const kind = model as TokenizerModel;
     const tokens = f.require<string[]>('tokenizer.ggml.tokens');
-    const id = (key: string) => f.get<number>(`tokenizer.ggml.${key}`);
-    return new Tokenizer({
-      tokens,
-      tokenTypes: f.get<number[]>('tokenizer.ggml.token_type') ?? tokens.map(() => TOKEN_TYPE.normal),
-      merges: f.require<string[]>('tokenizer.ggml.merges'),
-      preTokenizer: f.get<string>('tokenizer.ggml.pre') ?? 'default',
-      bosId: id('bos_token_id'),
-      eosId: id('eos_token_id'),
-      padId: id('padding_token_id'),
-      addBos: f.get<boolean>('tokenizer.ggml.add_bos_token') ?? false,
-      chatTemplate: f.get<string>('tokenizer.chat_template'),
-    });
+    const inVocab = (id: number | undefined) => (id !== undefined && id < tokens.length ? id : undefined);
+    const id = (key: string, fallback?: number) =>
+      inVocab(f.get<number>(`tokenizer.ggml.${key}`)) ?? inVocab(fallback);
+    const scores = f.get<number[]>('tokenizer.ggml.scores');
+    try {
+      return new Tokenizer({
+        model: kind,
+        tokens,
+        tokenTypes: f.get<number[]>('tokenizer.ggml.token_type') ?? tokens.map(() => TOKEN_TYPE.normal),
+        scores,
+        merges: kind === 'gpt2' ? f.require<string[]>('tokenizer.ggml.merges') : [],
+        preTokenizer: f.get<string>('tokenizer.ggml.pre') ?? 'default',
+        bosId: id('bos_token_id', DEFAULT_SPECIALS[kind].bos),
+        eosId: id('eos_token_id', DEFAULT_SPECIALS[kind].eos),
+        padId: id('padding_token_id'),
+        addBos: f.get<boolean>('tokenizer.ggml.add_bos_token'),
+        addEos: f.get<boolean>('tokenizer.ggml.add_eos_token'),
+        addSpacePrefix: f.get<boolean>('tokenizer.ggml.add_space_prefix'),
+        chatTemplate: f.get<string>('tokenizer.chat_template'),
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${f.path}: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
 
   token(id: number): string {
@@ -122,11 +178,25 @@ export class Tokenizer {
 
   encode(text: string, options: EncodeOptions = {}): number[] {
     const out: number[] = [];
-    if ((options.addBos ?? this.data.addBos) && this.bosId !== undefined) out.push(this.bosId);
+    if ((options.addBos ?? this.addBos) && this.bosId !== undefined) out.push(this.bosId);
+    // SentencePiece prefixes a space to text at the start and after each special token (llama.cpp).
+    let afterSpecial = true;
     for (const fragment of this.partition(text, options.special ?? false)) {
-      if (typeof fragment === 'number') out.push(fragment);
-      else for (const word of this.split(fragment)) out.push(...this.encodeWord(word));
+      if (typeof fragment === 'number') {
+        out.push(fragment);
+        afterSpecial = true;
+      } else if (fragment === '') {
+        // llama.cpp has no empty fragments, so an empty text gets no space prefix.
+      } else if (this.pre) {
+        for (const word of this.pre.split(fragment)) out.push(...this.encodeWord(word));
+      } else {
+        const prefixed = (this.data.addSpacePrefix ?? true) && afterSpecial ? ` ${fragment}` : fragment;
+        spmEncode(prefixed.replaceAll(' ', SPACE_MARKER), this.spmVocabulary, out);
+        afterSpecial = false;
+      }
     }
+    const addEos = options.addEos ?? (options.addBos !== false && this.addEos);
+    if (addEos && this.eosId !== undefined) out.push(this.eosId);
     return out;
   }
 
@@ -189,11 +259,32 @@ export class Tokenizer {
     return fragments;
   }
 
+  private readonly spmVocabulary = {
+    id: (text: string) => this.ids.get(text),
+    score: (id: number) => this.data.scores?.[id] ?? 0,
+    byteToken: (byte: number) =>
+      this.ids.get(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`) ??
+      this.ids.get(String.fromCharCode(byte)),
+  };
+
+  /** The bytes token `text` stands for: specials as text, BPE tokens byte-level spelled, SentencePiece
+   * tokens with U+2581 as a space and <0xXX> byte tokens as their byte. */
+  private piece(text: string, id: number, encoder: TextEncoder): Uint8Array {
+    if (this.isSpecial(id)) return encoder.encode(text);
+    if (this.model === 'gpt2') return fromByteLevel(text);
+    if (this.data.tokenTypes[id] === TOKEN_TYPE.byte) {
+      const byte = text.match(/^<0x([0-9A-Fa-f]{2})>$/);
+      if (byte) return Uint8Array.of(Number.parseInt(byte[1] as string, 16));
+    }
+    if (this.data.tokenTypes[id] === TOKEN_TYPE.unknown) return new Uint8Array(0);
+    return encoder.encode(text.replaceAll(SPACE_MARKER, ' '));
+  }
+
   private encodeWord(word: string): number[] {
     const cached = this.cache.get(word);
     if (cached) return cached;
     const spelled = toByteLevel(word);
-    const whole = this.ignoreMerges ? this.ids.get(spelled) : undefined;
+    const whole = this.pre?.ignoreMerges ? this.ids.get(spelled) : undefined;
     const ids = whole === undefined ? this.merge(spelled) : [whole];
     if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
     this.cache.set(word, ids);
@@ -208,9 +299,10 @@ export class Tokenizer {
         ids.push(id);
         continue;
       }
-      // A symbol missing from the vocabulary falls back to its single bytes, as llama.cpp does.
-      for (const b of fromByteLevel(symbol)) {
-        const byteId = this.ids.get(byteChar(b));
+      // As llama.cpp: a symbol missing from the vocabulary becomes the tokens of its single UTF-8 bytes,
+      // which exist only for ASCII (a lone byte of 0x80 or more is no valid token text).
+      for (const b of utf8.encode(symbol)) {
+        const byteId = b < 0x80 ? this.ids.get(String.fromCharCode(b)) : undefined;
         if (byteId !== undefined) ids.push(byteId);
       }
     }

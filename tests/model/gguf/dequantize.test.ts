@@ -182,7 +182,12 @@ describe('agreement with gguf-py 0.19.0 (fixtures/make-fixtures.py)', () => {
     ['Q4_0', 32],
     ['Q4_1', 32],
     ['Q8_0', 32],
+    ['Q5_0', 32],
+    ['Q5_1', 32],
+    ['Q2_K', 256],
+    ['Q3_K', 256],
     ['Q4_K', 256],
+    ['Q5_K', 256],
     ['Q6_K', 256],
   ] as const)('dequantizes random %s blocks to the same floats, bit for bit', (type, blockSize) => {
     const expected = floats(`${type}.f32`);

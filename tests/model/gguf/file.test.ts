@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../harness/errors.ts';
 import {
   describeArchitecture,
+  type GgufMetaInput,
   GgufFile,
   type GgufWriteInput,
   quantizeBlocks,
@@ -153,35 +154,45 @@ describe('writeGguf and GgufFile', () => {
     await f.close();
   });
 
-  it('reads linear and llama3 rope scaling', async () => {
-    const linear = join(dir, 'linear.gguf');
-    await writeGguf(
-      linear,
-      llamaFile({ 'llama.rope.scaling.type': 'linear', 'llama.rope.scaling.factor': 4 }),
-    );
-    const f1 = await GgufFile.open(linear);
-    expect(describeArchitecture(f1).ropeScaling).toEqual({ type: 'linear', factor: 4 });
-    await f1.close();
-    const llama3 = join(dir, 'llama3.gguf');
-    await writeGguf(
-      llama3,
-      llamaFile({
-        'llama.rope.scaling.type': 'llama3',
-        'llama.rope.scaling.factor': 8,
-        'llama.rope.scaling.low_freq_factor': 1,
-        'llama.rope.scaling.high_freq_factor': 4,
-        'llama.rope.scaling.original_context_length': 8192,
-      }),
-    );
-    const f2 = await GgufFile.open(llama3);
-    expect(describeArchitecture(f2).ropeScaling).toEqual({
-      type: 'llama3',
-      factor: 8,
-      lowFreqFactor: 1,
-      highFreqFactor: 4,
-      originalContextLength: 8192,
+  it('reads rope scaling as llama.cpp: linear by default, refusing types it does not implement', async () => {
+    const open = async (name: string, metadata: Record<string, GgufMetaInput>) => {
+      const path = join(dir, name);
+      await writeGguf(path, llamaFile(metadata));
+      return GgufFile.open(path);
+    };
+    const linear = await open('linear.gguf', {
+      'llama.rope.scaling.type': 'linear',
+      'llama.rope.scaling.factor': 4,
     });
-    await f2.close();
+    expect(describeArchitecture(linear).ropeScaling).toEqual({ type: 'linear', factor: 4 });
+    await linear.close();
+    // No type key: llama.cpp reads "linear", with the older rope.scale_linear key as the factor.
+    const old = await open('scale-linear.gguf', { 'llama.rope.scale_linear': 2 });
+    expect(describeArchitecture(old).ropeScaling).toEqual({ type: 'linear', factor: 2 });
+    await old.close();
+    const plain = await open('plain.gguf', {});
+    expect(describeArchitecture(plain).ropeScaling).toEqual({ type: 'none' });
+    await plain.close();
+    // Metadata-only Llama 3 scaling is a form llama.cpp itself rejects; its converter writes rope_freqs.weight.
+    const llama3 = await open('llama3.gguf', {
+      'llama.rope.scaling.type': 'llama3',
+      'llama.rope.scaling.factor': 8,
+    });
+    expect(() => describeArchitecture(llama3)).toThrow(
+      /llama3\.gguf: llama\.rope\.scaling\.type "llama3" is not supported/,
+    );
+    await llama3.close();
+    const yarn = await open('yarn.gguf', {
+      'llama.rope.scaling.type': 'yarn',
+      'llama.rope.scaling.factor': 4,
+    });
+    expect(() => describeArchitecture(yarn)).toThrow(/"yarn" is not supported; expected none or linear/);
+    await yarn.close();
+    const partial = await open('partial.gguf', { 'llama.rope.dimension_count': 8 });
+    expect(() => describeArchitecture(partial)).toThrow(
+      /rope\.dimension_count is 8; only rotating the whole head/,
+    );
+    await partial.close();
   });
 
   it('describes Qwen2: own key prefix, QKV bias, untied output', async () => {
@@ -251,7 +262,7 @@ describe('GgufFile.open on bad input', () => {
     );
   });
 
-  it('rejects absurd counts and unknown tensor types, naming the type id', async () => {
+  it('rejects absurd counts and unsupported tensor types, naming the file, tensor and type', async () => {
     const bytes = await good();
     const huge = Buffer.from(bytes);
     huge.writeBigUInt64LE(2n ** 40n, 8);
@@ -262,9 +273,15 @@ describe('GgufFile.open on bad input', () => {
     const name = bytes.indexOf('token_embd.weight');
     const typeAt = name + 'token_embd.weight'.length + 4 + 16;
     expect(bytes.readUInt32LE(typeAt)).toBe(8);
-    const q5 = Buffer.from(bytes);
-    q5.writeUInt32LE(13, typeAt);
-    await expect(openBytes('q5k.gguf', q5)).rejects.toThrow(/ggml type id 13 \(Q5_K\)/);
+    const iq = Buffer.from(bytes);
+    iq.writeUInt32LE(16, typeAt);
+    await expect(openBytes('iq2.gguf', iq)).rejects.toThrow(
+      /iq2\.gguf: tensor token_embd\.weight has ggml type IQ2_XXS \(id 16\), which this reader does not support/,
+    );
+    iq.writeUInt32LE(99, typeAt);
+    await expect(openBytes('id99.gguf', iq)).rejects.toThrow(
+      /id99\.gguf: tensor token_embd\.weight has ggml type unknown \(id 99\)/,
+    );
   });
 
   it('reports a missing file as input', async () => {

@@ -41,25 +41,21 @@ async function goldenRun(s: DecoderSession, ref: ReferenceModel): Promise<number
   return worst;
 }
 
-describe.each<[string, DecoderConfig]>([
-  ['llama (interleaved rotary, tied head)', tinyConfig()],
+describe.each<[string, DecoderConfig, Record<string, Float32Array>]>([
+  ['llama (interleaved rotary, tied head)', tinyConfig(), {}],
   [
-    'qwen2 (q/k/v bias, halves rotary, separate head, llama3 rope scaling)',
+    'qwen2 (q/k/v bias, halves rotary, separate head, linear rope scaling and per-frequency factors)',
     tinyConfig({
       architecture: 'qwen2',
       hasQkvBias: true,
       tiedEmbeddings: false,
-      ropeScaling: {
-        type: 'llama3',
-        factor: 8,
-        lowFreqFactor: 1,
-        highFreqFactor: 4,
-        originalContextLength: 32,
-      },
+      ropeScaling: { type: 'linear', factor: 4 },
     }),
+    // rope_freqs.weight as Llama 3.1 files carry it: 1 for short wavelengths up to 8 for long ones.
+    { 'rope_freqs.weight': Float32Array.from({ length: 8 }, (_, i) => 1 + i) },
   ],
-])('golden: %s', (_name, config) => {
-  const w = tinyWeights(config, 7);
+])('golden: %s', (_name, config, extra) => {
+  const w = tinyWeights(config, 7, extra);
 
   it('fp32 graph logits equal the reference within 1e-4 for a prefill and 20 cached decode steps', async () => {
     const s = await session(w, { quantization: 'fp32', steerLayers: ALL, readoutLayers: ALL });

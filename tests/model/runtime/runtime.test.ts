@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../../harness/errors.ts';
+import { InputError, NonFiniteLogitsError, SamplingParamsError } from '../../../harness/errors.ts';
 import { buildDecoderGraph } from '../../../harness/model/graph/llama.ts';
 import { ReferenceModel } from '../../../harness/model/reference.ts';
 import { CACHE_GROWTH, ModelRuntime } from '../../../harness/model/runtime.ts';
@@ -11,7 +11,8 @@ import { tinyConfig, tinyWeights } from '../tiny-model.ts';
 const codec: TextCodec = {
   encode: (text) => Array.from(text, (ch) => ch.charCodeAt(0) - 32),
   decode: (ids) => String.fromCharCode(...ids.map((i) => i + 32)),
-  renderChat: (messages) => messages.map((m) => `<${m.role}>${m.content}`).join('') + '<assistant>',
+  encodeChat: (messages) =>
+    codec.encode(messages.map((m) => `<${m.role}>${m.content}`).join('') + '<assistant>', false),
   eosIds: new Set([0]),
 };
 
@@ -69,6 +70,31 @@ describe('ModelRuntime', () => {
       onToken: (t) => pieces.push(t),
     });
     expect(pieces.join('')).toBe(r.text);
+  });
+
+  it('never streams the start of a stop sequence, and streams it once the stop is ruled out', async () => {
+    const free = await rt.generate({ prompt: 'xyz', maxTokens: 20, temperature: 1, seed: 3 });
+    const stream = async (stop: string) => {
+      const pieces: string[] = [];
+      const r = await rt.generate({
+        prompt: 'xyz',
+        maxTokens: 20,
+        temperature: 1,
+        seed: 3,
+        stop: [stop],
+        onToken: (t) => pieces.push(t),
+      });
+      return { r, pieces };
+    };
+    const stopped = await stream(free.text.slice(4, 7));
+    expect(stopped.r.stopReason).toBe('stop');
+    expect(stopped.pieces.join('')).toBe(stopped.r.text);
+    // A stop that begins with a character of the reply but never completes (é is no token here).
+    const first = free.text[4]!;
+    const never = await stream(`${first}é`);
+    expect(never.r.text).toBe(free.text);
+    expect(never.pieces.join('')).toBe(free.text);
+    for (const p of never.pieces.slice(0, -1)) expect(p.endsWith(first)).toBe(false);
   });
 
   it('returns a residual reading for every prompt and reply token, equal to the reference', async () => {
@@ -218,6 +244,30 @@ describe('ModelRuntime', () => {
   it('counts the tokens of a conversation with its chat template', () => {
     expect(rt.countChatTokens([{ role: 'user', content: 'ab' }])).toBe('<user>ab<assistant>'.length);
     expect(rt.contextLength).toBe(config.contextLength);
+  });
+
+  it('a steering strength that breaks the logits fails that request alone, naming the cause', async () => {
+    const v = Float32Array.from({ length: config.embeddingLength }, (_, i) => Math.cos(i));
+    const absurd = rt.generate({
+      prompt: 'abc',
+      maxTokens: 8,
+      temperature: 0.7,
+      steer: [{ vector: v, coefficient: 1e39, layers: [1] }], // beyond float32: the residual becomes infinite
+    });
+    const plain = rt.generate({ prompt: 'abc', maxTokens: 8, temperature: 0 });
+    await expect(absurd).rejects.toBeInstanceOf(NonFiniteLogitsError);
+    await expect(absurd).rejects.toThrow(
+      /^reply token 1: no finite logit among 96 \(96 NaN, 0 infinite\), so no token can be chosen; the request adds a steering vector of norm 5\.\d+e\+39/,
+    );
+    const alone = await rt.generate({ prompt: 'abc', maxTokens: 8, temperature: 0 });
+    expect((await plain).tokenIds).toEqual(alone.tokenIds);
+  });
+
+  it('rejects sampling parameters outside their ranges at the call', async () => {
+    for (const bad of [{ temperature: -1 }, { temperature: 0.5, topP: 0 }, { temperature: 0.5, topK: 1.5 }])
+      await expect(rt.generate({ prompt: 'a', maxTokens: 1, ...bad })).rejects.toBeInstanceOf(
+        SamplingParamsError,
+      );
   });
 
   it('rejects a steering vector of the wrong width and an unsteerable layer', async () => {

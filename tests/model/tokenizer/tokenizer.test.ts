@@ -39,7 +39,7 @@ function tinyData(overrides: Partial<TokenizerData> = {}): TokenizerData {
     tokens,
     tokenTypes,
     merges: ['a b', 'ab c', 'Ġ d'],
-    preTokenizer: 'gpt2',
+    preTokenizer: 'gpt-2',
     bosId: 0,
     eosId: 1,
     addBos: false,
@@ -91,20 +91,37 @@ describe('Tokenizer on a hand-made vocabulary', () => {
     expect(new Tokenizer({ ...data, preTokenizer: 'llama3' }).encode('abcd')).toEqual([16]);
   });
 
-  it('names an unknown pre-tokenizer', () => {
-    expect(() => new Tokenizer(tinyData({ preTokenizer: 'falcon' }))).toThrow(InputError);
-    expect(() => new Tokenizer(tinyData({ preTokenizer: 'falcon' }))).toThrow(/"falcon" is not supported/);
+  it('names a pre-tokenizer llama.cpp does not know, such as "gpt2" (llama.cpp spells it "gpt-2")', () => {
+    expect(() => new Tokenizer(tinyData({ preTokenizer: 'gpt2' }))).toThrow(InputError);
+    expect(() => new Tokenizer(tinyData({ preTokenizer: 'gpt2' }))).toThrow(/"gpt2" is not supported/);
+    expect(() => new Tokenizer(tinyData({ preTokenizer: 'falcon' }))).not.toThrow();
+  });
+
+  it("adds BOS by llama.cpp's defaults when add_bos_token is missing: llama-bpe yes, gpt-2 no", () => {
+    expect(new Tokenizer(tinyData({ addBos: undefined })).encode('ab')).toEqual([9]);
+    expect(new Tokenizer(tinyData({ addBos: undefined, preTokenizer: 'llama-bpe' })).encode('ab')).toEqual([
+      0, 9,
+    ]);
+    expect(new Tokenizer(tinyData({ addBos: false, preTokenizer: 'llama-bpe' })).encode('ab')).toEqual([9]);
+    expect(new Tokenizer(tinyData({ addEos: true })).encode('ab')).toEqual([9, 1]);
+    expect(new Tokenizer(tinyData({ addEos: true })).encode('ab', { addEos: false })).toEqual([9]);
   });
 });
 
 describe('pre-tokenizers', () => {
   it('smollm splits every digit alone, then the GPT-2 regex', () => {
     expect(preTokenizer('smollm')('abc 12345 x')).toEqual(['abc', ' ', '1', '2', '3', '4', '5', ' x']);
-    expect(preTokenizer('gpt2')('abc 12345 x')).toEqual(['abc', ' 12345', ' x']);
+    expect(preTokenizer('gpt-2')('abc 12345 x')).toEqual(['abc', ' 12345', ' x']);
+  });
+
+  it("uses llama.cpp's whitespace class: U+0085 is whitespace, U+FEFF is not", () => {
+    expect(preTokenizer('gpt-2')('a \u0085b')).toEqual(['a', ' ', '\u0085', 'b']);
+    expect(preTokenizer('gpt-2')('a \ufeffb')).toEqual(['a', ' \ufeff', 'b']);
+    expect(preTokenizer('llama-bpe')('a\u3000\u3000b')).toEqual(['a', '\u3000', '\u3000b']);
   });
 
   it('GPT-2 keeps the last space of a run with the next word', () => {
-    expect(preTokenizer('gpt2')("it's   ok\n\n")).toEqual(['it', "'s", '  ', ' ok', '\n\n']);
+    expect(preTokenizer('gpt-2')("it's   ok\n\n")).toEqual(['it', "'s", '  ', ' ok', '\n\n']);
   });
 
   it('llama3 groups digits by three, takes contractions in any case, and keeps newlines together', () => {
