@@ -7,7 +7,7 @@ import { resolveImage } from './images.ts';
 import { sandboxLabels } from './labels.ts';
 import { DEFAULT_LIMITS, SANDBOX_USER, WORKDIR } from './limits.ts';
 import { safeRelativePath } from './paths.ts';
-import { track, untrack } from './registry.ts';
+import { isStopping, track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
 import type {
   ExecOptions,
@@ -22,6 +22,7 @@ import type {
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
+  if (isStopping()) throw new StoppingError();
   const docker = await requireDocker();
   const image = await resolveImage(spec.image);
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
@@ -52,6 +53,10 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
   });
   const sandbox = new DockerSandbox(docker, container, workdir, limits.outputLimitBytes, limits.timeoutS);
   track(sandbox);
+  if (isStopping()) {
+    await sandbox.destroy();
+    throw new StoppingError();
+  }
   try {
     await container.start();
   } catch (error) {
@@ -59,6 +64,14 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     throw error;
   }
   return sandbox;
+}
+
+/** A sandbox was asked for after a stop signal: the harness is shutting down. */
+export class StoppingError extends Error {
+  constructor() {
+    super('the harness is stopping (a stop signal arrived): no new sandbox is created');
+    this.name = 'StoppingError';
+  }
 }
 
 export class DockerSandbox implements Sandbox {

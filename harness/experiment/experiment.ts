@@ -13,7 +13,7 @@ import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import type { ScoringDeps } from '../scoring/index.ts';
 import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
@@ -146,6 +146,7 @@ export async function runExperiment(
       plan,
       concurrency: config.experiment.concurrency,
       progress: options.progress,
+      stopped: isStopping,
       execute: (spec) => {
         const { condition, agentModel } = bound.get(spec.conditionId)!;
         return executeEpisode({
