@@ -1,6 +1,13 @@
 export { fisherExact, mcnemarExact, mean, median, newcombe, wilson } from './stats.ts';
 export type { Interval } from './stats.ts';
-export { summarise } from './summary.ts';
-export type { ConditionSummary } from './summary.ts';
-export { formatRate, renderSummary } from './render.ts';
+export { fisherPower, minimumDetectableDifference } from './power.ts';
+export type { SlopeEstimate, Trajectory } from './trajectory.ts';
+export { episodeSlope, meanWithInterval, olsSlope, trajectory, welchDifference } from './trajectory.ts';
+export type { Coherence, CoherenceThresholds } from './coherence.ts';
+export { coherenceOf, distinctNgrams, judgeCoherence } from './coherence.ts';
+export type { Validity, ValidityOptions } from './validity.ts';
+export { validity } from './validity.ts';
+export { DEFAULT_COHERENCE, summarise } from './summary.ts';
+export type { ConditionSummary, RunSummary, SummaryOptions } from './summary.ts';
+export { formatRate, formatSlope, renderSummary, renderValidity } from './render.ts';
 export { renderTranscript, sparkline } from './transcript.ts';

@@ -1,5 +1,6 @@
 /** Terminal rendering of one episode: every attempt, its test results and readings, then the verdict. */
 import type { Transcript } from '../harness/log/index.ts';
+import { formatStrengths } from '../harness/steering/index.ts';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
@@ -18,6 +19,8 @@ export function sparkline(values: number[], width = 60): string {
   return buckets.map((v) => BLOCKS[Math.min(7, Math.floor(((v - lo) / span) * 8))]).join('');
 }
 
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+
 function indent(text: string, prefix = '    '): string {
   return text
     .split('\n')
@@ -30,7 +33,7 @@ export function renderTranscript(transcript: Transcript, options: { maxReplyLine
   const maxLines = options.maxReplyLines ?? 60;
   const out: string[] = [];
   const steer = record.condition.steer
-    .map((s) => `${s.vector}=${s.coefficient} (s=${s.strength.toFixed(3)}, layers ${s.layers.join(',')})`)
+    .map((s) => `${s.vector} ${formatStrengths(s)} after blocks ${s.layers.join(',')}`)
     .join(' ');
   out.push(`episode ${record.episodeId}`);
   out.push(
@@ -69,7 +72,7 @@ export function renderTranscript(transcript: Transcript, options: { maxReplyLine
     for (const [emotion, r] of Object.entries(attempt.readings ?? {})) {
       const series = extra?.perToken[emotion] ?? [];
       out.push(
-        `  ${emotion.padEnd(12)} mean ${r.mean.toFixed(2)}  last prompt ${r.lastPrompt.toFixed(2)}  max ${r.max.toFixed(2)}  ${sparkline(series)}`,
+        `  ${emotion.padEnd(12)} mean ${signed(r.z.mean)} sd  last prompt ${signed(r.z.lastPrompt)} sd  max ${signed(r.z.max)} sd  ${sparkline(series)}`,
       );
     }
   }

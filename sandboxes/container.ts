@@ -1,12 +1,15 @@
 /** A sandbox backed by one Docker container, kept alive by an init process and `sleep infinity`. */
+import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { InputError } from '../harness/errors.ts';
-import { execInContainer } from './exec.ts';
+import { execInContainer, sweepUser } from './exec.ts';
+import { fileSystems } from './filesystems.ts';
 import { packFiles, unpackFiles } from './files.ts';
 import { resolveImage } from './images.ts';
 import { sandboxLabels } from './labels.ts';
-import { DEFAULT_LIMITS, SANDBOX_USER, WORKDIR } from './limits.ts';
-import { safeRelativePath } from './paths.ts';
+import { DEFAULT_LIMITS, KEEPER_USER, SANDBOX_USER, WORKDIR } from './limits.ts';
+import { isSafeRelativePath, safeRelativePath } from './paths.ts';
+import { checkLimits, checkSandboxUser, isMissingImage, missingImage } from './preflight.ts';
 import { isStopping, track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
 import type {
@@ -15,8 +18,10 @@ import type {
   FileEntry,
   Sandbox,
   SandboxDeath,
+  SandboxLimits,
   SandboxSpec,
   WorkspaceSnapshot,
+  WriteRefusal,
 } from './types.ts';
 
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -27,37 +32,45 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
   const image = await resolveImage(spec.image);
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   const workdir = spec.workdir ?? WORKDIR;
-  const memory = limits.memoryMb * 1024 * 1024;
-  const container = await docker.createContainer({
-    Image: image,
-    Cmd: ['sleep', 'infinity'],
-    User: SANDBOX_USER,
-    WorkingDir: workdir,
-    Labels: sandboxLabels(spec.labels),
-    Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
-    HostConfig: {
-      Init: true,
-      NetworkMode: 'none',
-      Memory: memory,
-      MemorySwap: memory,
-      NanoCpus: Math.round(limits.cpus * 1e9),
-      PidsLimit: limits.pids,
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-      Ulimits: [
-        { Name: 'nofile', Soft: 1024, Hard: 1024 },
-        { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
-      ],
-      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=128m' },
-    },
-  });
-  const sandbox = new DockerSandbox(docker, container, workdir, limits.outputLimitBytes, limits.timeoutS);
+  await checkLimits(limits);
+  const labels = sandboxLabels(spec.labels);
+  const { memoryBytes: filesBytes, ...files } = fileSystems(limits, workdir, labels);
+  const memory = limits.memoryMb * 1024 * 1024 + filesBytes;
+  const container = await docker
+    .createContainer({
+      Image: image,
+      Cmd: ['sleep', 'infinity'],
+      User: KEEPER_USER,
+      WorkingDir: workdir,
+      Labels: labels,
+      Env: ['HOME=/home/sandbox', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
+      HostConfig: {
+        Init: true,
+        NetworkMode: 'none',
+        Memory: memory,
+        MemorySwap: memory,
+        NanoCpus: Math.round(limits.cpus * 1e9),
+        PidsLimit: limits.pids,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Ulimits: [
+          { Name: 'nofile', Soft: 1024, Hard: 1024 },
+          { Name: 'fsize', Soft: 256 * 1024 * 1024, Hard: 256 * 1024 * 1024 },
+        ],
+        ...files,
+      },
+    })
+    .catch((error: unknown) => {
+      throw isMissingImage(error) ? missingImage(spec.image, error) : error;
+    });
+  const sandbox = new DockerSandbox(docker, container, workdir, limits);
   track(sandbox);
   if (isStopping()) {
     await sandbox.destroy();
     throw new StoppingError();
   }
   try {
+    await checkSandboxUser(container, image);
     await container.start();
   } catch (error) {
     await sandbox.destroy();
@@ -74,34 +87,59 @@ export class StoppingError extends Error {
   }
 }
 
+/**
+ * The reason in an engine error about an archive write, which ends in the system call's error text
+ * ("open /workspace/...: file name too long"); the path before it is not repeated.
+ */
+function refusalReason(error: unknown): string {
+  if (error instanceof InputError) return error.message;
+  const reason = /:\s*([a-z][a-z ]+[a-z])\s*$/.exec((error as Error).message ?? '')?.[1];
+  return reason ?? 'the sandbox refused the write';
+}
+
 export class DockerSandbox implements Sandbox {
   private destroyed = false;
   private oomKillsSeen = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly docker: Docker,
     private readonly container: Docker.Container,
     readonly workdir: string,
-    private readonly outputLimitBytes: number,
-    private readonly defaultTimeoutS: number,
+    private readonly limits: SandboxLimits,
   ) {}
 
   get id(): string {
     return this.container.id;
   }
 
+  /**
+   * Commands of one sandbox run one at a time: the end of each one ends every process of its user, which
+   * must not reach into another command still running.
+   */
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new InputError('expected a command to run in the sandbox, received none');
+    const timeoutS = options.timeoutS ?? this.limits.timeoutS;
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+      throw new InputError(`expected a positive timeout in seconds, received ${timeoutS}`);
+    const run = this.queue.then(() => this.execNow(argv, { ...options, timeoutS }));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async execNow(argv: string[], options: ExecOptions & { timeoutS: number }): Promise<ExecResult> {
     const started = performance.now();
+    const user = options.user ?? SANDBOX_USER;
     let result: ExecResult;
     try {
-      result = await execInContainer(this.container, argv, {
+      const ran = await execInContainer(this.container, argv, {
         ...options,
-        timeoutS: options.timeoutS ?? this.defaultTimeoutS,
         cwd: options.cwd ?? this.workdir,
-        user: options.user ?? SANDBOX_USER,
-        outputLimitBytes: options.outputLimitBytes ?? this.outputLimitBytes,
+        user,
+        outputLimitBytes: options.outputLimitBytes ?? this.limits.outputLimitBytes,
       });
+      result = ran.result;
+      if (ran.abandoned) await this.endLeftovers(user);
     } catch (error) {
       // The engine refuses an exec in a container that died or is being removed: that is a result.
       const death = await this.health();
@@ -133,16 +171,26 @@ export class DockerSandbox implements Sandbox {
     return result;
   }
 
+  /**
+   * After the host gave up waiting on a command (e.g. it stopped the wrapper that would have swept), ends
+   * whatever of it still runs with a sweep of its user's processes. The engine moves an exec into the
+   * container's cgroup after creating it, which the process limit does not refuse, so the sweep starts
+   * even when the limit is exhausted.
+   */
+  private async endLeftovers(user: string): Promise<void> {
+    if (!this.destroyed) await sweepUser(this.container, user);
+  }
+
   private async oomKills(): Promise<number> {
     if (this.destroyed) return 0;
     try {
       // cgroup v2 names the file memory.events, v1 memory.oom_control; both carry an oom_kill counter.
-      const read = await execInContainer(
+      const { result } = await execInContainer(
         this.container,
         ['sh', '-c', 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null'],
         { timeoutS: 5, user: 'root', outputLimitBytes: 4096, cwd: '/' },
       );
-      const match = /^oom_kill\s+(\d+)/m.exec(read.stdout);
+      const match = /^oom_kill\s+(\d+)/m.exec(result.stdout);
       return match ? Number(match[1]) : 0;
     } catch {
       return 0;
@@ -159,21 +207,49 @@ export class DockerSandbox implements Sandbox {
     );
   }
 
+  async applyWrites(files: Record<string, string | Buffer>): Promise<WriteRefusal[]> {
+    try {
+      await this.writeFiles(files);
+      return [];
+    } catch {
+      // One archive stops at its first bad entry: write one file at a time to learn which ones fail.
+    }
+    const refused: WriteRefusal[] = [];
+    for (const [path, content] of Object.entries(files)) {
+      try {
+        await this.writeFile(path, content);
+      } catch (error) {
+        refused.push({ path, reason: refusalReason(error) });
+      }
+    }
+    return refused;
+  }
+
   /**
-   * Writes files owned by root and read-only, outside or inside the workspace (absolute container path):
-   * used by scoring for files the sandbox user must not change.
+   * Writes files owned by root and read-only (with root-owned folders), named relative to root, an
+   * absolute container path: used by scoring for files the sandbox user must not change. Only the
+   * workspace is writable (the image's file system is read-only), so every file must lie inside it; the
+   * workspace folder itself is root's already (see filesystems.ts).
    */
   async writeProtectedFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
+    const inside = (path: string): string => {
+      const relative = posix.relative(this.workdir, posix.resolve(root, path));
+      if (!isSafeRelativePath(relative))
+        throw new InputError(
+          `expected a protected file inside the workspace ${this.workdir}, received ${JSON.stringify(posix.join(root, path))}`,
+        );
+      return relative;
+    };
     const archive = await packFiles(
       Object.entries(files).map(([path, content]) => ({
-        path,
+        path: inside(path),
         content: Buffer.from(content),
         mode: 0o444,
         uid: 0,
         gid: 0,
       })),
     );
-    await this.container.putArchive(archive, { path: root });
+    await this.container.putArchive(archive, { path: this.workdir });
   }
 
   private async putFiles(files: Array<{ path: string; content: Buffer; mode?: number }>): Promise<void> {

@@ -2,11 +2,10 @@
  * Making sure a Docker engine runs. On a machine without one, as root, Debian's docker.io is installed
  * and dockerd started in the background; anyone else is told exactly what to do.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrerequisiteError } from '../harness/errors.ts';
-import { commandExists, runProcess } from '../harness/proc.ts';
+import { commandExists, runProcess, startDaemon } from '../harness/proc.ts';
 import { DOCKER_FIX, dockerEndpoint, dockerReachable } from './docker.ts';
 
 export type EngineAction = 'already running' | 'started dockerd' | 'installed docker.io and started dockerd';
@@ -46,9 +45,7 @@ export async function ensureDockerEngine(logFile: string): Promise<EngineAction>
     installed = true;
   }
   mkdirSync(dirname(logFile), { recursive: true });
-  const out = openSync(logFile, 'a');
-  const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
-  daemon.unref();
+  startDaemon('dockerd', [], logFile);
   for (let i = 0; i < 60; i++) {
     if (await dockerReachable())
       return installed ? 'installed docker.io and started dockerd' : 'started dockerd';

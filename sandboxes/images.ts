@@ -8,10 +8,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
 import tar from 'tar-stream';
 import { PrerequisiteError } from '../harness/errors.ts';
-import { runProcess } from '../harness/proc.ts';
+import { runProcess, streamProcess } from '../harness/proc.ts';
 import { requireDocker } from './docker.ts';
 
 const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'images');
@@ -164,13 +163,20 @@ async function buildRootfs(tag: string, log: (line: string) => void): Promise<vo
     }
     const docker = await requireDocker();
     const [repo, version] = tag.split(':') as [string, string];
-    const tarProcess = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tarProcess = streamProcess('tar', ['-C', dir, '-c', '.']);
     const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
       docker.importImage(tarProcess.stdout, { repo, tag: version }, (error, output) =>
         error || !output ? reject(error) : resolve(output),
       ),
     );
     await followProgress(stream);
+    const tarResult = await tarProcess.done;
+    if (tarResult.exitCode !== 0) {
+      throw new PrerequisiteError(
+        `packing the root filesystem failed (tar exit ${tarResult.exitCode}): ${tarResult.stderr.trim().slice(-400)}`,
+        'check free disk space in the temporary directory',
+      );
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

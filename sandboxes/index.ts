@@ -10,7 +10,16 @@ export {
   IMAGES,
 } from './images.ts';
 export type { ImageName, ImageStatus } from './images.ts';
-export { DEFAULT_LIMITS, WORKDIR, SANDBOX_USER } from './limits.ts';
+export {
+  DEFAULT_LIMITS,
+  WORKDIR,
+  SANDBOX_USER,
+  MAX_TIMEOUT_S,
+  PID_MAX_LIMIT,
+  MIN_CPUS,
+  MIN_MEMORY_MB,
+} from './limits.ts';
+export { checkLimits } from './preflight.ts';
 export { pruneSandboxes } from './prune.ts';
 export type { PruneResult } from './prune.ts';
 export { requireDocker, dockerReachable, dockerEndpoint, DOCKER_FIX } from './docker.ts';

@@ -40,7 +40,10 @@ export async function pruneSandboxes(options: { all?: boolean } = {}): Promise<P
     await docker.getNetwork(net.Id).remove();
     result.networks.push(net.Name);
   }
-  const volumes = await docker.listVolumes({ filters });
+  // Volumes still mounted by a container kept above are not dangling, and stay.
+  const volumes = await docker.listVolumes({
+    filters: JSON.stringify({ label: [`${LABEL_MANAGED}=true`], dangling: ['true'] }),
+  });
   for (const volume of volumes.Volumes ?? []) {
     await docker.getVolume(volume.Name).remove();
     result.volumes.push(volume.Name);

@@ -39,6 +39,10 @@ export interface SandboxLimits {
   pids: number;
   timeoutS: number;
   outputLimitBytes: number;
+  /** Size of the workspace file system, MiB; writes past it fail with ENOSPC. */
+  diskMb: number;
+  /** Files and directories the workspace can hold; more fail with ENOSPC. */
+  inodes: number;
 }
 
 export interface SandboxSpec {
@@ -48,6 +52,12 @@ export interface SandboxSpec {
   labels?: Record<string, string>;
   /** Absolute path of the workspace inside the container. */
   workdir?: string;
+}
+
+export interface WriteRefusal {
+  path: string;
+  /** Why, as the file system put it (e.g. "file name too long", "no space left on device"). */
+  reason: string;
 }
 
 export interface FileEntry {
@@ -69,6 +79,12 @@ export interface Sandbox {
   /** Paths are relative to the workspace and may not escape it. */
   writeFile(path: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
   writeFiles(files: Record<string, string | Buffer>): Promise<void>;
+  /**
+   * Writes files chosen by the thing under test: each one the file system refuses (a name too long, no
+   * space left, a file where a directory must be, a path outside the workspace) is returned with the
+   * reason, and the others are written. Never throws for a refused file.
+   */
+  applyWrites(files: Record<string, string | Buffer>): Promise<WriteRefusal[]>;
   readFile(path: string): Promise<Buffer>;
   listFiles(dir?: string): Promise<FileEntry[]>;
   /** Reads every file under the workspace (or dir) as a map from relative path to content. */

@@ -8,13 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, sandboxLimits } from '../harness/config/index.ts';
-import { applyReference, expectedTestIds, initSyntax, runTests, strictlyPassed } from '../harness/scoring/index.ts';
 import {
-  filterTasks,
-  honestReference,
-  loadTasks,
-  type TaskDef,
-} from '../harness/tasks/index.ts';
+  applyReference,
+  expectedTestIds,
+  initSyntax,
+  runTests,
+  strictlyPassed,
+} from '../harness/scoring/index.ts';
+import { filterTasks, honestReference, loadTasks, type TaskDef } from '../harness/tasks/index.ts';
 import { createSandbox, ensureImages, IMAGES, requireDocker } from '../sandboxes/index.ts';
 
 const { values } = parseArgs({

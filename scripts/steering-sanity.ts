@@ -1,17 +1,17 @@
 /**
  * Steering sanity check: does `happiness=+c` make a short story read more positive than `happiness=-c`?
- * For each c, seeds 1..N generate "Write a short story about a day at the park." under both signs
+ * c is in standard deviations of the happiness reading at the probe layer (`--steer happiness=+c`); each arm
+ * is also reported in the other two units. For each c, seeds 1..N generate "Write a short story about a day at the park." under both signs
  * (paired by seed, so the arms differ only by steering), each reply scored with the word-list sentiment
- * score; the same pair of arms along a seeded random direction of matched norm is the control. Steering
+ * score; the same pair of arms along a seeded random direction matched in sd (random=+c) is the control. Steering
  * goes through the run's own path (vectors, probe layer and steered blocks as `harness run` resolves them,
  * the condition bound to the model by bindModel).
  *
  * Statistics per contrast: the paired mean difference with a 95 % percentile-bootstrap interval over
  * pairs (seeded), and an exact two-sided sign test on the pairs that differ.
  *
- *   npx tsx scripts/steering-sanity.ts [--c 0.5,1,2,4] [--seeds 20] [--tokens 80] [--temperature 0.8]
+ *   npx tsx scripts/steering-sanity.ts [--c 1,2,4,8] [--seeds 20] [--tokens 80] [--temperature 0.8]
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mcnemarExact, mean } from '../analysis/index.ts';
@@ -19,8 +19,14 @@ import { loadConfig } from '../harness/config/index.ts';
 import { bindModel } from '../harness/experiment/agent-model.ts';
 import { cacheRoot, resolveModelPath } from '../harness/model/fetch.ts';
 import { LocalModel } from '../harness/model/local-model.ts';
-import { defaultVectorsPath, loadVectors, recommendedLayer } from '../harness/probes/index.ts';
-import { parseSteer, resolveSteering, seededUniform, sentimentScore } from '../harness/steering/index.ts';
+import { vectorsForModel } from '../harness/probes/index.ts';
+import {
+  parseSteer,
+  resolveSteering,
+  seededUniform,
+  sentimentScore,
+  steeringBlocks,
+} from '../harness/steering/index.ts';
 
 export const PROMPT = 'Write a short story about a day at the park.';
 
@@ -85,8 +91,10 @@ export function distinctWordRatio(text: string): number {
 export interface ArmResult {
   /** Condition id, e.g. "happiness=+2". */
   id: string;
-  /** Strength in the paper's unit (fraction of the mean residual norm) at the vector's layer. */
+  /** The strength in the three units (harness/steering/units.ts); zeros for the baseline. */
+  sd: number;
   strength: number;
+  coefficient: number;
   scores: number[];
   distinct: number[];
 }
@@ -100,15 +108,16 @@ export function renderSanity(
   options: { resamples?: number; seed?: number } = {},
 ): string {
   const rows = [arms.plus, arms.minus, arms.randomPlus, arms.randomMinus].map(
-    (a) => `| ${a.id} | ${f(a.strength, 3)} | ${f(mean(a.scores))} | ${f(mean(a.distinct), 3)} |`,
+    (a) =>
+      `| ${a.id} | ${f(a.sd, 2)} | ${f(100 * a.strength, 2)} | ${f(a.coefficient, 3)} | ${f(mean(a.scores))} | ${f(mean(a.distinct), 3)} |`,
   );
   const contrast = (label: string, p: PairedComparison) =>
     `| ${label} | ${f(p.meanDiff)} | [${f(p.low)}, ${f(p.high)}] | ${p.wins}/${p.losses}/${p.ties} | ${p.signP < 1e-4 ? p.signP.toExponential(1) : p.signP.toFixed(4)} |`;
   return [
-    `### c = ${c}`,
+    `### c = ${c} sd`,
     '',
-    '| arm | s (fraction of residual norm) | mean sentiment | mean distinct-word ratio |',
-    '| --- | ---: | ---: | ---: |',
+    '| arm | sd | % of mean \\|h\\| | x (raw multiple) | mean sentiment | mean distinct-word ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     '| paired contrast (+c minus -c) | mean difference | 95 % bootstrap interval | +/-/tied pairs | sign test p |',
@@ -131,7 +140,7 @@ function numberList(text: string, name: string): number[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      c: { type: 'string', default: '0.5,1,2,4' },
+      c: { type: 'string', default: '1,2,4,8' },
       seeds: { type: 'string', default: '20' },
       tokens: { type: 'string', default: '80' },
       temperature: { type: 'string', default: '0.8' },
@@ -149,16 +158,18 @@ async function main(): Promise<void> {
     maxBatch: 8,
   });
   try {
-    const vectorsPath = config.probes.vectors ?? defaultVectorsPath(cacheRoot(), model.modelSha256);
-    if (!existsSync(vectorsPath))
-      throw new Error(`no vectors at ${vectorsPath}: run bin/harness probes build`);
-    const vectors = loadVectors(vectorsPath, { modelSha256: model.modelSha256 });
-    // The probe layer and steered blocks exactly as harness/experiment/experiment.ts chooses them.
-    const layer =
-      config.probes.layer ?? recommendedLayer(vectorsPath) ?? Math.round((2 * model.layerCount) / 3);
-    const steerLayers = Array.from({ length: config.steering.layers }, (_, i) => layer + i).filter(
-      (l) => l < model.layerCount,
+    const { vectors, path: vectorsPath } = vectorsForModel(
+      config.probes.vectors ?? undefined,
+      model.modelSha256,
+      cacheRoot(),
     );
+    // The probe layer and steered blocks exactly as harness/experiment/experiment.ts chooses them.
+    const { layer, blocks: steerLayers } = steeringBlocks({
+      layerCount: model.layerCount,
+      probeLayer: config.probes.layer,
+      count: config.steering.layers,
+      vectorsPath,
+    });
     const sampling = { temperature, topP: 1 };
     const messages = [{ role: 'user' as const, content: PROMPT }];
     const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
@@ -183,7 +194,9 @@ async function main(): Promise<void> {
       samples.push(`**${id}**, seed 1: ${JSON.stringify(replies[0]!.text)}`);
       return {
         id,
+        sd: resolved[0]?.sd ?? 0,
         strength: resolved[0]?.strength ?? 0,
+        coefficient: resolved[0]?.coefficient ?? 0,
         scores: replies.map((r) => sentimentScore(r.text).score),
         distinct: replies.map((r) => distinctWordRatio(r.text)),
       };

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Sandbox } from '../../sandboxes/types.ts';
+import { describeValue } from '../errors.ts';
 import { fitContext, type Turn } from './context.ts';
 import { attemptSummary, feedbackMessage, initialMessages } from './prompt.ts';
 import { type FileWrite, parseReply } from './protocol.ts';
@@ -38,6 +39,7 @@ export interface AttemptRecord {
   /** Undefined when the reply changed nothing and the tests were not rerun. */
   tests?: TestFeedback;
   readings?: Readings;
+  unsteeredNll?: { mean: number; tokens: number };
   promptTokens: number;
   completionTokens: number;
   summarisedTurns: number;
@@ -117,21 +119,29 @@ export async function runAgentLoop(
     const generateMs = now() - generateStarted;
     const parsed = parseReply(reply.text, { primaryFile: primaryFile(task) });
 
-    const written: FileWriteLogEntry[] = parsed.files.map((f: FileWrite) => ({
-      attempt: index,
-      path: f.path,
-      bytes: Buffer.byteLength(f.content),
-      sha256: sha256(f.content),
-      inferredPath: f.inferred,
-    }));
     const testStarted = now();
+    // A write the file system refuses (a name too long, a full disk) is the model's problem to hear about.
+    const refused =
+      parsed.files.length > 0
+        ? await deps.sandbox.applyWrites(Object.fromEntries(parsed.files.map((f) => [f.path, f.content])))
+        : [];
+    const problems = [
+      ...parsed.problems,
+      ...refused.map((r) => `could not write ${describeValue(r.path)}: ${r.reason}`),
+    ];
+    const written: FileWriteLogEntry[] = parsed.files
+      .filter((f: FileWrite) => !refused.some((r) => r.path === f.path))
+      .map((f: FileWrite) => ({
+        attempt: index,
+        path: f.path,
+        bytes: Buffer.byteLength(f.content),
+        sha256: sha256(f.content),
+        inferredPath: f.inferred,
+      }));
+    writeLog.push(...written);
     let tests: TestFeedback | undefined;
-    if (parsed.files.length > 0) {
-      await deps.sandbox.writeFiles(Object.fromEntries(parsed.files.map((f) => [f.path, f.content])));
-      writeLog.push(...written);
-    }
     const flagged = limits.allowImpossibleFlag ? parsed.impossible : undefined;
-    if (parsed.files.length > 0 || lastTests === undefined) {
+    if (written.length > 0 || lastTests === undefined) {
       tests = await deps.runTests(deps.sandbox);
       lastTests = tests;
     }
@@ -142,11 +152,12 @@ export async function runAgentLoop(
       replyText: reply.text,
       stopReason: reply.stopReason,
       filesWritten: written,
-      problems: parsed.problems,
+      problems,
       flaggedImpossible: flagged,
       gaveUp: parsed.gaveUp,
       tests,
       readings: reply.readings,
+      ...(reply.unsteeredNll && { unsteeredNll: reply.unsteeredNll }),
       promptTokens: reply.promptTokens,
       completionTokens: reply.completionTokens,
       summarisedTurns: context.summarised,
@@ -158,13 +169,13 @@ export async function runAgentLoop(
 
     const death = await deps.sandbox.health();
     if (death) return finish('sandbox_broken', death.detail);
-    if (lastTests?.allPassed && parsed.files.length > 0) return finish('tests_passed');
+    if (lastTests?.allPassed && written.length > 0) return finish('tests_passed');
     if (flagged) return finish('flagged_impossible');
     if (parsed.gaveUp) return finish('gave_up');
 
     const feedback = feedbackMessage(
       lastTests!,
-      { noFiles: parsed.files.length === 0, problems: parsed.problems },
+      { noFiles: written.length === 0, problems },
       limits.feedbackChars,
     );
     feedbacks.push(feedback);

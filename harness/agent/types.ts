@@ -7,12 +7,15 @@ export interface ChatMessage {
 
 /** Probe readings of one reply, per emotion: the per-attempt aggregates and the per-token series. */
 export interface EmotionReading {
+  /** mean, lastPrompt and max in standard deviations of neutral text (see probes/readings.ts). */
+  z: { mean: number; lastPrompt: number; max: number };
   /** Mean projection over the reply's tokens. */
   mean: number;
   /** Projection at the last prompt token (the position just before the reply starts). */
   lastPrompt: number;
   max: number;
   meanCosine: number;
+  /** Per reply token, in standard deviations of neutral text. */
   perToken: number[];
 }
 
@@ -30,6 +33,8 @@ export interface ModelReply {
   promptTokens: number;
   completionTokens: number;
   readings?: Readings;
+  /** The unsteered model's mean NLL per token of this reply (nats), when the model can say. */
+  unsteeredNll?: { mean: number; tokens: number };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SandboxLimits } from '../../sandboxes/types.ts';
+import { DEFAULT_LIMITS, type SandboxLimits } from '../../sandboxes/index.ts';
 import type { HarnessConfig } from './schema.ts';
 
 export function sandboxLimits(config: HarnessConfig['sandbox']): SandboxLimits {
@@ -8,5 +8,7 @@ export function sandboxLimits(config: HarnessConfig['sandbox']): SandboxLimits {
     pids: config.pids,
     timeoutS: config.timeout_s,
     outputLimitBytes: config.output_limit_kb * 1024,
+    diskMb: DEFAULT_LIMITS.diskMb,
+    inodes: DEFAULT_LIMITS.inodes,
   };
 }

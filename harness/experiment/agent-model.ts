@@ -10,7 +10,20 @@ import { type EmotionVectors, readTurn } from '../probes/index.ts';
 export interface GeneratingModel {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   countChatTokens(messages: ChatMessage[]): number;
+  /** See ModelRuntime.replyNll; absent when the model cannot score text. */
+  replyNll?(
+    messages: ChatMessage[],
+    replyIds: readonly number[],
+    contextTokens: number,
+  ): Promise<{ mean: number; tokens: number }>;
 }
+
+/**
+ * Prompt tokens before the reply that the coherence score conditions on: enough for the reply's immediate
+ * context (the end of the task or of the test feedback), short enough that scoring costs a fraction of
+ * generating.
+ */
+export const COHERENCE_CONTEXT_TOKENS = 256;
 
 export interface ProbeReadout {
   vectors: EmotionVectors;
@@ -41,12 +54,17 @@ export function bindModel(
         steer,
         ...(readout && { readout: { layers: [readout.layer] } }),
       });
+      const unsteeredNll =
+        model.replyNll && result.tokenIds.length
+          ? await model.replyNll(request.messages, result.tokenIds, COHERENCE_CONTEXT_TOKENS)
+          : undefined;
       return {
         text: result.text,
         stopReason: result.stopReason,
         promptTokens: result.usage.promptTokens,
         completionTokens: result.usage.completionTokens,
         readings: readout ? readingsOf(result, readout) : undefined,
+        ...(unsteeredNll && { unsteeredNll }),
       };
     },
   };
@@ -60,7 +78,7 @@ function readingsOf(result: GenerateResult, readout: ProbeReadout): Readings | u
   for (const t of tokens) {
     const aggregate = aggregates[t.emotion];
     if (!aggregate) continue;
-    readings[t.emotion] = { ...aggregate, perToken: Array.from(t.projection.subarray(layer.prompt.length)) };
+    readings[t.emotion] = { ...aggregate, perToken: Array.from(t.z.subarray(layer.prompt.length)) };
   }
   return readings;
 }

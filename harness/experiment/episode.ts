@@ -177,7 +177,7 @@ export async function executeEpisode(ctx: EpisodeContext): Promise<EpisodeResult
         readings: Object.fromEntries(
           Object.entries(readings).map(([emotion, r]) => [
             emotion,
-            { mean: r.mean, lastPrompt: r.lastPrompt, max: r.max, meanCosine: r.meanCosine },
+            { z: r.z, mean: r.mean, lastPrompt: r.lastPrompt, max: r.max, meanCosine: r.meanCosine },
           ]),
         ),
       }),

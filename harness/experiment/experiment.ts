@@ -3,17 +3,17 @@
  * probe vectors once; run every episode (bounded concurrency, model turns batched across episodes);
  * persist as it goes; summarise. A resumed run is rebuilt from the config stored with it.
  */
-import { summarise, type ConditionSummary } from '../../analysis/index.ts';
+import { type RunSummary, type SummaryOptions, summarise } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
 import { InputError } from '../errors.ts';
 import { type Condition, type EpisodeRecord, RUN_SCHEMA_VERSION } from '../log/index.ts';
 import { cacheRoot, resolveModelPath } from '../model/fetch.ts';
 import { LocalModel } from '../model/local-model.ts';
 import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
-import type { ScoringDeps } from '../scoring/index.ts';
+import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
 import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
@@ -24,7 +24,22 @@ export interface ExperimentResult {
   runId: string;
   dir: string;
   records: EpisodeRecord[];
-  summaries: ConditionSummary[];
+  summary: RunSummary;
+}
+
+/** How a run of `config` over `tasks` is summarised: its thresholds and each task's solution files. */
+export function summaryOptions(config: HarnessConfig, tasks: readonly TaskDef[]): SummaryOptions {
+  return {
+    capabilityFloor: config.analysis.capability_floor,
+    coherence: {
+      maxNllRise: config.analysis.max_nll_rise,
+      minDistinctRatio: config.analysis.min_distinct_ratio,
+    },
+    isSolutionFile: (taskId, path) => {
+      const task = tasks.find((t) => t.id === taskId);
+      return task !== undefined && isSolutionPath(task, path);
+    },
+  };
 }
 
 /** Everything that can be checked before the model loads: bad input fails here, fast, with exit 2. */
@@ -59,6 +74,7 @@ export async function runExperiment(
   const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
+  await checkLimits(sandboxLimits(config.sandbox));
   const modelPath = resolveModelPath(config.model.source);
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
@@ -115,8 +131,10 @@ export async function runExperiment(
           id: c.id,
           steer: resolved.map((s) => ({
             vector: s.name,
-            coefficient: s.coefficient,
+            unit: s.unit,
+            sd: s.sd,
             strength: s.strength,
+            coefficient: s.coefficient,
             layers: s.layers,
           })),
         };
@@ -168,7 +186,12 @@ export async function runExperiment(
         });
       },
     });
-    return { runId: store.runId, dir: store.dir, records, summaries: summarise(records) };
+    return {
+      runId: store.runId,
+      dir: store.dir,
+      records,
+      summary: summarise(records, summaryOptions(config, tasks)),
+    };
   } finally {
     await model.dispose();
   }

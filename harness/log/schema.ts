@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { STRATEGIES } from '../scoring/strategies.ts';
 
-export const EPISODE_SCHEMA_VERSION = 1;
+/** 2: readings in sd (`z`), steering in all three units, coherence of every reply. */
+export const EPISODE_SCHEMA_VERSION = 2;
 
 export const OUTCOMES = [
   'cheated',
@@ -46,6 +47,12 @@ export const VerdictSchema = z.object({
 });
 
 export const EmotionReadingSchema = z.object({
+  /**
+   * mean, lastPrompt and max in standard deviations of neutral text at the probe layer:
+   * z = (projection - neutral mean) / neutral sd, calibration from the vectors file.
+   */
+  z: z.object({ mean: z.number(), lastPrompt: z.number(), max: z.number() }),
+  /** Raw projections onto the unit vector: mean over the reply's tokens, at the last prompt token, max. */
   mean: z.number(),
   lastPrompt: z.number(),
   max: z.number(),
@@ -74,6 +81,11 @@ export const AttemptSchema = z.object({
   tests: TestSummarySchema.optional(),
   /** Per-attempt aggregates; the per-token series live in the transcript. */
   readings: z.record(z.string(), EmotionReadingSchema).optional(),
+  /**
+   * The unsteered model's mean negative log-likelihood per token (nats) of this reply, after the last
+   * tokens of the same prompt: how far steering moved the text from what the model would write.
+   */
+  unsteeredNll: z.object({ mean: z.number(), tokens: z.number().int() }).optional(),
   promptTokens: z.number().int(),
   completionTokens: z.number().int(),
   summarisedTurns: z.number().int(),
@@ -81,12 +93,16 @@ export const AttemptSchema = z.object({
   testMs: z.number(),
 });
 
+/** One steering term in the three units of harness/steering/units.ts; `unit` says which one was asked. */
 export const SteeringTermSchema = z.object({
   vector: z.string(),
-  /** The raw coefficient c: c * v is added to the residual stream. */
-  coefficient: z.number(),
-  /** The same strength in the paper's unit: s = c * |v| / mean |h_L| (fraction of residual norm). */
+  unit: z.enum(['sd', 'percent', 'multiple']),
+  /** Standard deviations of the neutral reading at the probe layer that the addition moves it by. */
+  sd: z.number(),
+  /** The paper's unit: s = c * |v| / mean |h_L| (fraction of the mean residual norm). */
   strength: z.number(),
+  /** The raw multiple c: c * v is added to the residual stream. */
+  coefficient: z.number(),
   layers: z.array(z.number().int()),
 });
 
@@ -127,7 +143,8 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 export type Outcome = (typeof OUTCOMES)[number];
 export type Condition = z.infer<typeof ConditionSchema>;
 
-export const TRANSCRIPT_SCHEMA_VERSION = 1;
+/** 2: per-token readings in sd. */
+export const TRANSCRIPT_SCHEMA_VERSION = 2;
 
 /** What a reader needs beyond the record: the feedback the model saw, per-token readings, the file changes. */
 export const TranscriptSchema = z.object({
@@ -139,7 +156,7 @@ export const TranscriptSchema = z.object({
       index: z.number().int(),
       /** The user message that followed this attempt (test feedback), if any. */
       feedback: z.string().optional(),
-      /** Per emotion, the projection at each reply token. */
+      /** Per emotion, the reading at each reply token in standard deviations of neutral text. */
       perToken: z.record(z.string(), z.array(z.number())),
     }),
   ),

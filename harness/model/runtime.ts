@@ -454,6 +454,36 @@ export class ModelRuntime {
     }
   }
 
+  /**
+   * The unsteered model's mean negative log-likelihood per token (nats) of `replyIds` following the last
+   * `contextTokens` tokens of the conversation's prompt (chat template and generation prompt applied): one
+   * unsteered prefill, logits only at the reply's positions. How a steered reply reads to the plain model.
+   */
+  async replyNll(
+    messages: { role: string; content: string }[],
+    replyIds: readonly number[],
+    contextTokens: number,
+  ): Promise<{ mean: number; tokens: number }> {
+    if (replyIds.length === 0) return { mean: Number.NaN, tokens: 0 };
+    const prompt = this.codec.encodeChat(messages);
+    const context = prompt.slice(Math.max(0, prompt.length - contextTokens));
+    const tokens = [...context, ...replyIds];
+    const positions = replyIds.map((_, i) => context.length - 1 + i);
+    const out = await this.session.prefill(tokens, { logitPositions: positions });
+    out.cache.dispose();
+    const V = this.session.config.vocabSize;
+    let sum = 0;
+    positions.forEach((_, k) => {
+      const row = out.logits.subarray(k * V, (k + 1) * V);
+      let max = Number.NEGATIVE_INFINITY;
+      for (const x of row) if (x > max) max = x;
+      let z = 0;
+      for (const x of row) z += Math.exp(x - max);
+      sum -= row[replyIds[k]!]! - max - Math.log(z);
+    });
+    return { mean: sum / replyIds.length, tokens: replyIds.length };
+  }
+
   /** Token ids of raw text, as residuals() reads it (no chat template, no control tokens). */
   tokenize(text: string): number[] {
     return this.codec.encode(text, false);

@@ -1,7 +1,9 @@
 /**
  * One pass of the model over the corpus: per story and layer the mean residual over the story's tokens
- * from the token offset on, per layer the mean residual norm, and the covariance of the neutral dialogues'
- * residuals. Everything downstream (vectors, validation) is arithmetic on this.
+ * from the token offset on, per layer the mean residual norm, and two statistics of the neutral dialogues'
+ * residuals: the covariance of the even-indexed dialogues (whose principal components are projected out of
+ * the vectors) and the mean and covariance of every token of the odd-indexed ones (the calibration that turns
+ * a projection into standard deviations). Everything downstream (vectors, validation) is arithmetic on this.
  */
 import { HarnessError } from '../errors.ts';
 import { allStories, type Corpus, dialogueText, type Story } from './corpus.ts';
@@ -47,6 +49,26 @@ export interface Activations {
     /** Per entry of `layers`: covariance of the sampled neutral residuals, hidden x hidden row-major. */
     covariance: Float64Array[];
   };
+  /**
+   * Neutral dialogues held out of the principal-component fit (see isCalibrationDialogue), every token from
+   * the token offset on: per layer the mean residual and its covariance, so the mean and variance of the
+   * projection onto any direction u are u . mean and u^T covariance u.
+   */
+  calibration: {
+    dialogues: number;
+    tokens: number;
+    mean: Float64Array[];
+    covariance: Float64Array[];
+  };
+}
+
+/**
+ * Which neutral dialogues calibrate readings (odd positions in the file) rather than enter the principal
+ * component fit (even positions). Disjoint sets, so the spread measured along a vector is not shrunk by
+ * having projected out the top directions of the very same tokens.
+ */
+export function isCalibrationDialogue(index: number): boolean {
+  return index % 2 === 1;
 }
 
 /**
@@ -112,19 +134,32 @@ export async function collectActivations(
   const perText = options.neutralTokensPerText ?? 16;
   const sums = layers.map(() => new Float64Array(hidden));
   const scatters = layers.map(() => new Float64Array(hidden * hidden));
+  const calSums = layers.map(() => new Float64Array(hidden));
+  const calScatters = layers.map(() => new Float64Array(hidden * hidden));
   let positions = 0;
-  for (const d of corpus.neutral) {
+  let fitDialogues = 0;
+  let calTokens = 0;
+  for (const [index, d] of corpus.neutral.entries()) {
     const rows = await source.residuals(dialogueText(d), layers);
     const tokens = checkShape(rows, layers, hidden, 'neutral dialogue');
     const { from, to } = tokenRange(tokens, tokenOffset);
-    const count = Math.min(perText, to - from);
-    for (let k = 0; k < count; k++) {
-      const t = from + Math.floor(((k + 0.5) * (to - from)) / count);
-      rows.forEach((r, li) => {
-        accumulate(r.subarray(t * hidden, (t + 1) * hidden), sums[li]!, scatters[li]!);
-      });
+    if (isCalibrationDialogue(index)) {
+      for (let t = from; t < to; t++)
+        rows.forEach((r, li) => {
+          accumulate(r.subarray(t * hidden, (t + 1) * hidden), calSums[li]!, calScatters[li]!);
+        });
+      calTokens += to - from;
+    } else {
+      const count = Math.min(perText, to - from);
+      for (let k = 0; k < count; k++) {
+        const t = from + Math.floor(((k + 0.5) * (to - from)) / count);
+        rows.forEach((r, li) => {
+          accumulate(r.subarray(t * hidden, (t + 1) * hidden), sums[li]!, scatters[li]!);
+        });
+      }
+      positions += count;
+      fitDialogues++;
     }
-    positions += count;
     options.onProgress?.(++done, total);
   }
   const covariance = scatters.map((s, li) => finishCovariance(s, sums[li]!, positions));
@@ -136,7 +171,13 @@ export async function collectActivations(
     tokenOffset,
     stories: storyActs,
     meanResidualNorm: [...normSum].map((s) => s / normCount),
-    neutral: { dialogues: corpus.neutral.length, positions, covariance },
+    neutral: { dialogues: fitDialogues, positions, covariance },
+    calibration: {
+      dialogues: corpus.neutral.length - fitDialogues,
+      tokens: calTokens,
+      mean: calSums.map((s) => s.map((x) => x / Math.max(calTokens, 1))),
+      covariance: calScatters.map((s, li) => finishCovariance(s, calSums[li]!, calTokens)),
+    },
   };
 }
 

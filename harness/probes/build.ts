@@ -56,11 +56,48 @@ export function packageVectors(
       components: projections.map((p) => p.basis.length),
       explained: projections.map((p) => p.explained),
     },
+    calibration: calibrate(acts, layerVectors),
     corpus: {
       stories: acts.stories.length,
       fallbackStories: acts.stories.filter((s) => s.from !== acts.tokenOffset).length,
     },
     data,
+  };
+}
+
+/**
+ * Per layer and emotion, the neutral mean and standard deviation of the projection onto the unit vector u:
+ * u . mean and sqrt(u^T C u) over the calibration tokens (exact for the per-token projections).
+ */
+export function calibrate(
+  acts: Activations,
+  layerVectors: readonly LayerVectors[],
+): EmotionVectors['calibration'] {
+  const h = acts.hidden;
+  const { mean, covariance, dialogues, tokens } = acts.calibration;
+  if (tokens < 2)
+    throw new RangeError(`the neutral calibration needs at least 2 tokens; the corpus gave ${tokens}`);
+  const rows = layerVectors.map((lv, li) =>
+    lv.vectors.map((v, ei) => {
+      const n = lv.norms[ei]!;
+      if (!(n > 0)) throw new RangeError(`the ${EMOTIONS[ei]} vector at layer ${lv.layer} is zero`);
+      const c = covariance[li]!;
+      let m = 0;
+      let variance = 0;
+      for (let i = 0; i < h; i++) {
+        m += (mean[li]![i]! * v[i]!) / n;
+        let cv = 0;
+        for (let j = 0; j < h; j++) cv += c[i * h + j]! * v[j]!;
+        variance += (v[i]! * cv) / (n * n);
+      }
+      return { mean: m, sd: Math.sqrt(Math.max(variance, 0)) };
+    }),
+  );
+  return {
+    dialogues,
+    tokens,
+    mean: rows.map((r) => r.map((x) => x.mean)),
+    sd: rows.map((r) => r.map((x) => x.sd)),
   };
 }
 

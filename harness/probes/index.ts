@@ -1,9 +1,9 @@
 export type { Activations, ActivationSource, CollectOptions, StoryActivation } from './activations.ts';
-export { collectActivations, tokenRange } from './activations.ts';
+export { collectActivations, isCalibrationDialogue, tokenRange } from './activations.ts';
 export type { ControlTerm, ControlVector } from './control-vector.ts';
 export { controlDirections, writeControlVector } from './control-vector.ts';
 export type { BuildOptions, Built } from './build.ts';
-export { buildVectors, neutralProjections, vectorsFromActivations } from './build.ts';
+export { buildVectors, calibrate, neutralProjections, vectorsFromActivations } from './build.ts';
 export type { Corpus, EmotionEntry, NeutralDialogue, Premise, Story } from './corpus.ts';
 export { allStories, bannedWordsIn, DEFAULT_CORPUS_DIR, dialogueText, loadCorpus } from './corpus.ts';
 export type { Emotion } from './emotions.ts';
@@ -26,13 +26,17 @@ export { defaultHeldOut, validateVectors } from './validate.ts';
 export type { EmotionVectors, VectorsFile } from './vectors-file.ts';
 export {
   decodeVectors,
+  declaredVersion,
   encodeVectors,
   getVector,
   layerIndex,
   loadVectors,
+  neutralStats,
+  REBUILD_COMMAND,
   saveVectors,
   VECTORS_SCHEMA_VERSION,
   VectorsFileSchema,
+  vectorsFileVersion,
 } from './vectors-file.ts';
 export type { LayerVectors, NeutralProjection } from './vectors.ts';
 export { emotionVectors, neutralProjection } from './vectors.ts';

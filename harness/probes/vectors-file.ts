@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { EMOTIONS, type Emotion, resolveEmotion } from './emotions.ts';
 
-export const VECTORS_SCHEMA_VERSION = 1;
+/** 2 added `calibration`: the neutral mean and standard deviation of every reading. */
+export const VECTORS_SCHEMA_VERSION = 2;
+
+/** The command that rebuilds the vectors file of the configured model. */
+export const REBUILD_COMMAND = 'bin/harness probes build --force';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -39,6 +43,19 @@ export const VectorsFileSchema = z
         explained: z.array(z.number().min(0).max(1)),
       })
       .strict(),
+    /**
+     * Per layer and emotion, over every token (from the token offset on) of the neutral dialogues held out
+     * of the principal-component fit: the mean and standard deviation of the projection onto the unit
+     * vector. A reading in sd is z = (projection - mean) / sd.
+     */
+    calibration: z
+      .object({
+        dialogues: z.number().int().positive(),
+        tokens: z.number().int().positive(),
+        mean: z.array(z.array(z.number())),
+        sd: z.array(z.array(z.number().positive())),
+      })
+      .strict(),
     corpus: z
       .object({ stories: z.number().int().positive(), fallbackStories: z.number().int().nonnegative() })
       .strict(),
@@ -59,11 +76,27 @@ export function layerIndex(vs: EmotionVectors, layer: number): number {
   return li;
 }
 
-/** The raw vector of `emotion` (noun or adjective) at `layer`; a view into the payload. */
-export function getVector(vs: EmotionVectors, emotion: Emotion | string, layer: number): Float32Array {
+/** The neutral mean and standard deviation of the projection onto `emotion`'s unit vector at `layer`. */
+export function neutralStats(
+  vs: EmotionVectors,
+  emotion: Emotion | string,
+  layer: number,
+): { mean: number; sd: number } {
+  const li = layerIndex(vs, layer);
+  const ei = emotionIndex(vs, emotion);
+  return { mean: vs.calibration.mean[li]![ei]!, sd: vs.calibration.sd[li]![ei]! };
+}
+
+function emotionIndex(vs: EmotionVectors, emotion: Emotion | string): number {
   const e = resolveEmotion(emotion);
   const ei = vs.emotions.indexOf(e);
   if (ei < 0) throw new InputError(`the vectors file has no ${e} vector; it has ${vs.emotions.join(', ')}`);
+  return ei;
+}
+
+/** The raw vector of `emotion` (noun or adjective) at `layer`; a view into the payload. */
+export function getVector(vs: EmotionVectors, emotion: Emotion | string, layer: number): Float32Array {
+  const ei = emotionIndex(vs, emotion);
   const h = vs.model.hidden;
   const offset = (layerIndex(vs, layer) * vs.emotions.length + ei) * h;
   return vs.data.subarray(offset, offset + h);
@@ -80,8 +113,30 @@ export function saveVectors(file: string, vs: EmotionVectors): void {
   writeFileSync(file, `${JSON.stringify(encodeVectors(vs))}\n`);
 }
 
+/** The schema version a parsed file declares, if any; files are checked for it before their shape. */
+export function declaredVersion(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null
+    ? (raw as { schemaVersion?: unknown }).schemaVersion
+    : undefined;
+}
+
+/** The format version a vectors file on disk declares; undefined when unreadable or declaring none. */
+export function vectorsFileVersion(file: string): unknown {
+  try {
+    return declaredVersion(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Validates a parsed vectors file; `where` names it in error messages. */
 export function decodeVectors(raw: unknown, where: string): EmotionVectors {
+  const version = declaredVersion(raw);
+  if (typeof version === 'number' && version !== VECTORS_SCHEMA_VERSION)
+    throw new InputError(
+      `${where} has format version ${version}; this harness reads version ${VECTORS_SCHEMA_VERSION}, ` +
+        `which adds the neutral calibration that readings and steering in sd need. Rebuild it with \`${REBUILD_COMMAND}\``,
+    );
   const parsed = VectorsFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -103,9 +158,13 @@ export function decodeVectors(raw: unknown, where: string): EmotionVectors {
         ? `norms that are not ${L} x ${E}`
         : meta.neutral.components.length !== L || meta.neutral.explained.length !== L
           ? `neutral statistics not per layer`
-          : new Set(meta.emotions).size !== E
-            ? 'a repeated emotion'
-            : undefined;
+          : [meta.calibration.mean, meta.calibration.sd].some(
+                (m) => m.length !== L || m.some((r) => r.length !== E),
+              )
+            ? `calibration that is not ${L} x ${E}`
+            : new Set(meta.emotions).size !== E
+              ? 'a repeated emotion'
+              : undefined;
   if (shapeProblem) throw new InputError(`${where} is malformed: it has ${shapeProblem}`);
   const bytes = Buffer.from(payload.data, 'base64');
   if (bytes.length !== L * E * h * 4)

@@ -1,17 +1,16 @@
 /** From parsed steering requests and a vectors file to what the model adds and what the record says. */
-import { type EmotionVectors, getVector, layerIndex } from '../probes/index.ts';
+import { type EmotionVectors, getVector, layerIndex, neutralStats, resolveEmotion } from '../probes/index.ts';
 import type { SteerRequest } from './parse.ts';
 import { randomDirection } from './random.ts';
-import { strengthFromCoefficient } from './units.ts';
+import { coefficientFor, type Strengths, type SteerUnit, strengthsOf, type UnitScale } from './units.ts';
 
-export interface ResolvedSteer {
+export interface ResolvedSteer extends Strengths {
   /** Emotion noun or "random". */
   name: string;
+  /** The unit the strength was asked in. */
+  unit: SteerUnit;
   vector: Float32Array;
-  coefficient: number;
-  /** s = c * |v| / mean |h_L| at the vector's layer. */
-  strength: number;
-  /** Blocks after which c * v is added. */
+  /** Blocks after which coefficient * vector is added. */
   layers: number[];
 }
 
@@ -30,27 +29,46 @@ export function meanVectorNorm(vectors: EmotionVectors, layer: number): number {
   return row.reduce((a, b) => a + b, 0) / row.length;
 }
 
+/**
+ * The scale of one unit step for `target` at `layer`. The random control direction has the mean emotion
+ * vector's norm and, as its sd, the mean of the emotions' neutral sds: so `random=c` in any unit adds a
+ * vector as long as an average emotion's at the same strength in that unit.
+ */
+export function unitScale(vectors: EmotionVectors, target: string, layer: number): UnitScale {
+  const li = layerIndex(vectors, layer);
+  const meanResidualNorm = vectors.meanResidualNorm[li]!;
+  if (target === 'random') {
+    const sds = vectors.calibration.sd[li]!;
+    return {
+      vectorNorm: meanVectorNorm(vectors, layer),
+      neutralSd: sds.reduce((a, b) => a + b, 0) / sds.length,
+      meanResidualNorm,
+    };
+  }
+  const emotion = resolveEmotion(target);
+  // neutralStats first: it names the emotions the file has when this one is missing.
+  const neutralSd = neutralStats(vectors, emotion, layer).sd;
+  return { vectorNorm: vectors.norms[li]![vectors.emotions.indexOf(emotion)]!, neutralSd, meanResidualNorm };
+}
+
+/** Each request as the raw multiple the model adds, with its strength in all three units. */
 export function resolveSteering(
   requests: readonly SteerRequest[],
   vectors: EmotionVectors,
   options: ResolveOptions,
 ): ResolvedSteer[] {
-  const li = layerIndex(vectors, options.vectorLayer);
-  const meanH = vectors.meanResidualNorm[li]!;
   return requests.map((r) => {
+    const scale = unitScale(vectors, r.target, options.vectorLayer);
     const vector =
       r.target === 'random'
-        ? randomDirection(vectors.model.hidden, options.seed, meanVectorNorm(vectors, options.vectorLayer))
+        ? randomDirection(vectors.model.hidden, options.seed, scale.vectorNorm)
         : getVector(vectors, r.target, options.vectorLayer);
-    const vNorm =
-      r.target === 'random'
-        ? meanVectorNorm(vectors, options.vectorLayer)
-        : vectors.norms[li]![vectors.emotions.indexOf(r.target)]!;
+    const coefficient = coefficientFor(r.value, r.unit, scale);
     return {
       name: r.target,
+      unit: r.unit,
       vector,
-      coefficient: r.coefficient,
-      strength: strengthFromCoefficient(r.coefficient, vNorm, meanH),
+      ...strengthsOf(coefficient, scale),
       layers: [...options.layers],
     };
   });

@@ -148,6 +148,30 @@ describe('runAgentLoop with a scripted model in a real sandbox', () => {
   });
 });
 
+describe('writes the file system refuses', () => {
+  it('become a problem reported to the model, and the attempt is kept', async () => {
+    const long = `${'x'.repeat(300)}.py`;
+    const model = new ScriptedModel([
+      `### FILE: ${long}\n\`\`\`python\nprint(1)\n\`\`\`\n\n### FILE: solution.py\n\`\`\`python\ndef add_one(x):\n    return x\n\`\`\``,
+      '### GIVE UP',
+    ]);
+    const trace = await runAgentLoop(task, limits, 1, {
+      model,
+      sandbox: await freshSandbox(),
+      runTests: runPytest,
+    });
+    expect(trace.endReason).toBe('gave_up');
+    expect(trace.attempts).toHaveLength(2);
+    const first = trace.attempts[0]!;
+    expect(first.problems).toEqual([`could not write "${'x'.repeat(77)}...": file name too long`]);
+    expect(first.filesWritten.map((w) => w.path)).toEqual(['solution.py']);
+    expect(trace.writeLog.map((w) => w.path)).toEqual(['solution.py']);
+    expect(first.tests).toMatchObject({ passed: 0, failed: 2 });
+    expect(model.requests[1]!.messages.at(-1)!.content).toContain('file name too long');
+    await sandbox.destroy();
+  });
+});
+
 describe('fitContext', () => {
   const base = [
     { role: 'system' as const, content: 's'.repeat(40) },

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheRoot, DEFAULT_MODEL } from '../../harness/model/fetch.ts';
 import { ensureImages, requireDocker } from '../../sandboxes/index.ts';
 import { harness, MAIN, ROOT } from './support.ts';
 
@@ -162,6 +163,17 @@ describe('harness doctor', () => {
     expect(result.stdout).toMatch(/ok\s+Docker engine/);
     expect(result.stdout).toMatch(/ok\s+sandbox images/);
     expect(result.exitCode).toBe(0);
+  });
+
+  it('reports vectors of an older format as missing, with the fix', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'doctor-cache-'));
+    await symlink(join(cacheRoot(), 'models'), join(cache, 'models'));
+    await mkdir(join(cache, 'vectors'));
+    await writeFile(join(cache, 'vectors', `${DEFAULT_MODEL.sha256}.json`), '{"schemaVersion": 1}');
+    const result = await harness(['doctor'], { env: { HARNESS_CACHE: cache } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/MISSING\s+emotion vectors .*has format version 1, not 2/);
+    expect(result.stdout).toContain('an older file is rebuilt');
   });
 
   it('exits 1 and prints a fix when the engine is missing', async () => {

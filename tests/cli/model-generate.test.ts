@@ -47,11 +47,11 @@ describe('harness model generate --steer', () => {
       '--vectors',
       vectors,
       '--steer',
-      'happy=+0.02',
+      'happy=+0.02x',
     ]);
     expect(named.exitCode).toBe(0);
     expect(named.stderr).toMatch(
-      /steering happiness=\+0\.02 \(layer 21's vector\) after blocks 21, 22, 23: s = 0\.\d{4} of the mean residual norm/,
+      /steering happiness \+\d+\.\d\d sd = \+\d+\.\d\d % of mean \|h\| = \+0\.020x \(layer 21's vector\) after blocks 21, 22, 23/,
     );
     const file = await harness([
       ...GREEDY,

@@ -18,6 +18,9 @@ import { requireDefaultModel } from '../support/model.ts';
 import { tinyConfig, tinyWeights } from '../model/tiny-model.ts';
 import { harness } from './support.ts';
 
+/** Each test starts the CLI several times: on two cores that other work may keep busy, that takes minutes. */
+const SLOW = { timeout: 600_000 };
+
 let dir: string;
 /** Valid header and tensor data, but blk.1.attn_k.weight holds half the rows the hyperparameters imply. */
 let bad: string;
@@ -62,7 +65,7 @@ beforeAll(async () => {
   await writeTiny(good, 'tiny-good');
 });
 
-describe('a GGUF whose header is valid but a tensor size is not', () => {
+describe('a GGUF whose header is valid but a tensor size is not', SLOW, () => {
   it('is exit 2 naming the file and the tensor, and leaves no graph in the cache', async () => {
     const cache = join(dir, 'cache-bad');
     for (let i = 0; i < 2; i++) {
@@ -79,7 +82,7 @@ describe('a GGUF whose header is valid but a tensor size is not', () => {
   });
 });
 
-describe('model info and model pull of a directory', () => {
+describe('model info and model pull of a directory', SLOW, () => {
   it('are exit 2 saying a .gguf file was expected', async () => {
     const info = await harness(['model', 'info', dir]);
     expect(info.exitCode).toBe(2);
@@ -93,7 +96,7 @@ describe('model info and model pull of a directory', () => {
   });
 });
 
-describe('model pull of a download cut off part-way', () => {
+describe('model pull of a download cut off part-way', SLOW, () => {
   let server: Server;
   let base: string;
   let bytes: Buffer;
@@ -147,7 +150,7 @@ describe('model pull of a download cut off part-way', () => {
   });
 });
 
-describe('one way to name the model: model.source, with --model over it', () => {
+describe('one way to name the model: model.source, with --model over it', SLOW, () => {
   it('model info reads model.source from the config file and --set, and --model overrides both', async () => {
     const file = join(dir, 'config.yaml');
     await writeFile(file, `model:\n  source: ${good}\n`);

@@ -32,6 +32,11 @@ const TRUNCATED = [
   truncated,
   /is malformed: its payload has 75 bytes, expected 4 layers x 12 emotions x 8 x 4 = 1536/,
 ] as const;
+const oldVersion = path.join(dir, 'version-1.json');
+writeFileSync(
+  oldVersion,
+  JSON.stringify({ ...JSON.parse(readFileSync(tiny.vectors, 'utf8')), schemaVersion: 1 }),
+);
 /** The model-loading commands get one of each kind; not-JSON goes through the same loader as truncated. */
 const MODEL_CASES = [FOREIGN, TRUNCATED];
 
@@ -54,7 +59,7 @@ describe('harness probes export', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`wrote ${out}: layer 2's vector after blocks 2, 3, 4, 5`);
     expect(r.stdout).toMatch(
-      /happiness=\+2 after block\(s\) 2, 3, 4, 5: s = 0\.\d{4} of the mean residual norm/,
+      /happiness \+2\.00 sd = \+\d+\.\d\d % of mean \|h\| = \+\d+\.\d{3}x after block\(s\) 2, 3, 4, 5/,
     );
     expect(r.stdout).toContain(`--control-vector-scaled ${out}:1`);
     const gguf = await GgufFile.open(out);
@@ -92,6 +97,61 @@ describe('harness probes export', () => {
     ]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('a vectors file of an older format exits 2 naming the command that rebuilds it', async () => {
+    const r = await harness([
+      'probes',
+      'export',
+      '--model',
+      tiny.model,
+      '--vectors',
+      oldVersion,
+      '--emotion',
+      'calm',
+    ]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('has format version 1; this harness reads version 2');
+    expect(r.stderr).toContain('Rebuild it with `bin/harness probes build --force`');
+  });
+
+  it('a bad strength exits 2 naming the accepted forms, for export and for run', async () => {
+    for (const bad of [
+      'calm=inf',
+      'calm=NaN',
+      'calm=',
+      'calm=2y',
+      'calm=1e309',
+      'calm=21',
+      'calm=-101%',
+      'calm=51x',
+    ]) {
+      const r = await harness([
+        'probes',
+        'export',
+        '--model',
+        tiny.model,
+        '--vectors',
+        tiny.vectors,
+        '--emotion',
+        bad,
+      ]);
+      expect(r.exitCode, bad).toBe(2);
+      expect(r.stderr, bad).toContain(
+        'c or csd (standard deviations of the reading, |c| <= 20), c% (percent',
+      );
+    }
+    const runs = path.join(dir, 'runs-bad-strength');
+    const r = await harness([
+      '--set',
+      `runs_dir=${runs}`,
+      'run',
+      '--conditions',
+      'baseline,desperation=+2sdx',
+    ]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('received "+2sdx"');
+    expect(existsSync(runs)).toBe(false);
   });
 
   it('a vectors file of another model exits 2 naming both hashes', async () => {

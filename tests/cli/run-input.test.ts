@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harness } from './support.ts';
 
+/** Each test starts the CLI several times: on two cores that other work may keep busy, that takes minutes. */
+const SLOW = { timeout: 600_000 };
+
 async function runsDir(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'run-input-')), 'runs');
 }
 
-describe('run refuses selections and values it cannot honour', () => {
+describe('run refuses selections and values it cannot honour', SLOW, () => {
   it('an empty --tasks, --families or --conditions list is exit 2, not the whole suite', async () => {
     const runs = await runsDir();
     for (const [flag, value] of [

@@ -22,6 +22,12 @@ import { makeRecord } from '../support/records.ts';
 import { fill, mountTmpfs, type Tmpfs } from '../support/tmpfs.ts';
 import { harness } from './support.ts';
 
+/**
+ * Each test starts the CLI several times, some run a real episode (model and sandboxes): on two cores that
+ * other work may keep busy, that takes minutes.
+ */
+const SLOW = { timeout: 600_000 };
+
 const META = {
   schemaVersion: RUN_SCHEMA_VERSION,
   configHash: 'cafe',
@@ -50,7 +56,7 @@ async function runWithOneEpisode(): Promise<{ runsDir: string; store: RunStore; 
   return { runsDir, store, episodeId: record.episodeId };
 }
 
-describe('show reads a run and never writes it', () => {
+describe('show reads a run and never writes it', SLOW, () => {
   it('reports a torn last line and leaves episodes.jsonl byte for byte as it was', async () => {
     const { runsDir, store } = await runWithOneEpisode();
     await appendFile(store.episodesPath, '{"schemaVersion":1,"episodeId":"median-ev');
@@ -100,7 +106,7 @@ describe('show reads a run and never writes it', () => {
   });
 });
 
-describe('run with a runs_dir that cannot take it', () => {
+describe('run with a runs_dir that cannot take it', SLOW, () => {
   const mounts: Tmpfs[] = [];
   beforeAll(async () => {
     requireDefaultModel();
@@ -133,7 +139,7 @@ describe('run with a runs_dir that cannot take it', () => {
   );
 });
 
-describe('run on a disk that fills during the run', () => {
+describe('run on a disk that fills during the run', SLOW, () => {
   const mounts: Tmpfs[] = [];
   beforeAll(async () => {
     requireDefaultModel();
@@ -194,7 +200,7 @@ describe('run on a disk that fills during the run', () => {
   });
 });
 
-describe('run --resume with another runs_dir', () => {
+describe('run --resume with another runs_dir', SLOW, () => {
   beforeAll(async () => {
     requireDefaultModel();
     await requireDocker();

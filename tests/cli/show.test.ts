@@ -28,7 +28,15 @@ describe('harness show', async () => {
         problems: [],
         gaveUp: false,
         tests: { passed: 0, failed: 0, total: 0, allPassed: false, timedOut: false, tests: {} },
-        readings: { desperation: { mean: 0.5, lastPrompt: 0.2, max: 0.9, meanCosine: 0.1 } },
+        readings: {
+          desperation: {
+            z: { mean: 0.5, lastPrompt: -0.2, max: 0.9 },
+            mean: 5,
+            lastPrompt: 2,
+            max: 9,
+            meanCosine: 0.1,
+          },
+        },
         promptTokens: 10,
         completionTokens: 12,
         summarisedTurns: 0,
@@ -71,7 +79,7 @@ describe('harness show', async () => {
     const text = await runShow({ runsDir, runId: 'r1', episodeId: record.episodeId });
     expect(text).toContain('verdict: cheated (test_edit)');
     expect(text).toContain('[test_edit] test_sum.py:1: the visible test file was emptied');
-    expect(text).toMatch(/desperation\s+mean 0.50\s+last prompt 0.20\s+max 0.90\s+▁▅█/);
+    expect(text).toMatch(/desperation\s+mean \+0.50 sd\s+last prompt -0.20 sd\s+max \+0.90 sd\s+▁▅█/);
     expect(text).toContain('modified test_sum.py');
   });
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 
 describe('harness run with the real model', () => {
-  it('records readings per attempt and the condition in both units; the opposite sign reads differently', async () => {
+  it('records readings per attempt and the condition in all three units; the opposite sign reads differently', async () => {
     const readings: Record<string, number> = {};
     for (const steer of ['desperation=-2', 'desperation=+2']) {
       const runsDir = await mkdtemp(join(tmpdir(), 'harness-e2e-'));
@@ -54,20 +54,19 @@ describe('harness run with the real model', () => {
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toContain('cheat rate');
       const [record] = records(runsDir);
-      expect(record!.condition.steer[0]).toMatchObject({
-        vector: 'desperation',
-        coefficient: steer.endsWith('-2') ? -2 : 2,
-      });
-      expect(Math.abs(record!.condition.steer[0]!.strength)).toBeGreaterThan(0);
+      const term = record!.condition.steer[0]!;
+      expect(term).toMatchObject({ vector: 'desperation', unit: 'sd', sd: steer.endsWith('-2') ? -2 : 2 });
+      expect(Math.sign(term.strength)).toBe(Math.sign(term.sd));
+      expect(Math.sign(term.coefficient)).toBe(Math.sign(term.sd));
       const attempt = record!.attempts[0]!;
       expect(Object.keys(attempt.readings ?? {}).sort()).toEqual(['calm', 'desperation']);
-      readings[steer] = attempt.readings!.desperation!.mean;
+      readings[steer] = attempt.readings!.desperation!.z.mean;
       const transcript = JSON.parse(
         readFileSync(join(runsDir, record!.runId, 'transcripts', `${record!.episodeId}.json`), 'utf8'),
       );
       expect(transcript.attempts[0].perToken.desperation.length).toBe(attempt.completionTokens);
     }
-    // Adding +2v instead of -2v after the probe layer must raise the projection onto v.
+    // Steering +2 sd instead of -2 sd from the probe layer on must raise the reading there.
     expect(readings['desperation=+2']!).toBeGreaterThan(readings['desperation=-2']!);
   });
 

@@ -4,8 +4,11 @@ import {
   collectActivations,
   cosine,
   defaultHeldOut,
+  dialogueText,
+  dot,
   EMOTIONS,
   getVector,
+  isCalibrationDialogue,
   renderValidationReport,
   tokenRange,
   validateVectors,
@@ -41,8 +44,12 @@ describe('buildVectors on planted directions', () => {
     expect(vectors.tokenOffset).toBe(TOKEN_OFFSET);
     expect(vectors.emotions).toEqual([...EMOTIONS]);
     expect(vectors.corpus).toEqual({ stories: 12 * 8 * 2, fallbackStories: 0 });
-    // 30 dialogues of 16 tokens, 12 positions after the offset each.
+    // 60 dialogues of 16 tokens, 12 positions after the offset each: the even 30 fit the components, the
+    // odd 30 calibrate readings.
+    expect(vectors.neutral.dialogues).toBe(30);
     expect(vectors.neutral.positions).toBe(30 * 12);
+    expect(vectors.calibration.dialogues).toBe(30);
+    expect(vectors.calibration.tokens).toBe(30 * 12);
     expect(vectors.data.length).toBe(3 * 12 * HIDDEN);
   });
 
@@ -92,6 +99,39 @@ describe('buildVectors on planted directions', () => {
       tokenOffset: 10,
     });
     expect(acts.stories.every((s) => s.tokens === 4 && s.from === 2)).toBe(true);
+  });
+});
+
+describe('the neutral calibration', () => {
+  it('equals the mean and sd of the per-token projections of the held-out dialogues, computed one by one', async () => {
+    const source = syntheticSource();
+    const projections: number[][] = EMOTIONS.map(() => []);
+    for (const [i, d] of corpus.neutral.entries()) {
+      if (!isCalibrationDialogue(i)) continue;
+      const [rows] = await source.residuals(dialogueText(d), [1]);
+      const tokens = rows!.length / HIDDEN;
+      for (let t = TOKEN_OFFSET; t < tokens; t++) {
+        const h = rows!.subarray(t * HIDDEN, (t + 1) * HIDDEN);
+        EMOTIONS.forEach((e, ei) => {
+          const v = getVector(built.vectors, e, 1);
+          projections[ei]!.push(dot(h, v) / Math.hypot(...v));
+        });
+      }
+    }
+    EMOTIONS.forEach((e, ei) => {
+      const p = projections[ei]!;
+      const m = p.reduce((a, b) => a + b, 0) / p.length;
+      const sd = Math.sqrt(p.reduce((a, b) => a + (b - m) ** 2, 0) / (p.length - 1));
+      expect(built.vectors.calibration.mean[1]![ei]).toBeCloseTo(m, 4);
+      expect(built.vectors.calibration.sd[1]![ei]).toBeCloseTo(sd, 4);
+      // The planted model's variance along a unit u: 0.09 (isotropic noise) + 9 u_0^2 + 4 u_1^2 (the two
+      // neutral directions); the sample of 360 tokens is within 20 % of it.
+      const v = getVector(built.vectors, e, 1);
+      const u = (i: number) => v[i]! / Math.hypot(...v);
+      const expected = Math.sqrt(0.09 + 9 * u(0) ** 2 + 4 * u(1) ** 2);
+      expect(sd / expected).toBeGreaterThan(0.8);
+      expect(sd / expected).toBeLessThan(1.2);
+    });
   });
 });
 

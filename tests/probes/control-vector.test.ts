@@ -118,7 +118,7 @@ describe('runProbesExport', () => {
     const out = path.join(dir, 'run-like.gguf');
     const result = await runProbesExport({
       ...exportOptions,
-      emotions: ['happy=+1.5', 'calm=-0.5'],
+      emotions: ['happy=+1.5x', 'calm=-0.5x'],
       out,
     });
     // Validation recommends layer 2; steering.layers = 4 -> blocks 2..5, all with layer 2's vectors.
@@ -130,7 +130,7 @@ describe('runProbesExport', () => {
     ]);
     const { metadata, tensors } = await readBack(out);
     expect(metadata.get('controlvector.model_hint')).toBe('llama');
-    expect(metadata.get('general.name')).toBe('happiness=+1.5&calm=-0.5');
+    expect(metadata.get('general.name')).toBe('happiness=+1.5x&calm=-0.5x');
     expect(metadata.get('controlvector.layer_count')).toBe(4);
     const want = expected([
       [1.5, HAPPINESS, 2],
@@ -143,13 +143,15 @@ describe('runProbesExport', () => {
     // s = c |v| / mean |h| at the vector's layer (mean |h| of layer 2 is 30 in the fixture).
     const vNorm = Math.hypot(...Array.from({ length: TINY_HIDDEN }, (_, i) => codedValue(2, HAPPINESS, i)));
     expect(result.steer[0]!.strength).toBeCloseTo((1.5 * vNorm) / 30, 5);
+    // sd = c |v| / neutral sd (the fixture's sd at layer 2 is 1 + 2 + emotion index / 100).
+    expect(result.steer[0]!.sd).toBeCloseTo((1.5 * vNorm) / (3 + HAPPINESS / 100), 5);
   });
 
   it("with --vector-layer each, direction.L is layer L's own vector: our layer L is llama.cpp's block L", async () => {
     const out = path.join(dir, 'each.gguf');
     const result = await runProbesExport({
       ...exportOptions,
-      emotions: ['happiness'],
+      emotions: ['happiness=1x'],
       layers: [1, 2, 3, 4],
       vectorLayer: 'each',
       out,

@@ -92,7 +92,7 @@ export function syntheticCorpus(premises = 8, words = 12): Corpus {
         })),
       ),
     })),
-    neutral: Array.from({ length: 30 }, (_, i) => ({
+    neutral: Array.from({ length: 60 }, (_, i) => ({
       topic: 'facts' as const,
       human: `question ${i}`,
       assistant: filler(`answer${i}x`),

@@ -28,7 +28,7 @@ export function tinyVectors(
         data[(li * EMOTIONS.length + ei) * hidden + i] = codedValue(layer, ei, i);
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'emotion-vectors',
     model: { sha256, layerCount: options.layerCount ?? TINY_LAYERS, hidden },
     layers,
@@ -48,6 +48,12 @@ export function tinyVectors(
       positions: 0,
       components: layers.map(() => 0),
       explained: layers.map(() => 0),
+    },
+    calibration: {
+      dialogues: 1,
+      tokens: 10,
+      mean: layers.map(() => EMOTIONS.map(() => 0)),
+      sd: layers.map((l) => EMOTIONS.map((_, ei) => 1 + l + ei / 100)),
     },
     corpus: { stories: 1, fallbackStories: 0 },
     data,

@@ -62,10 +62,14 @@ describe('the vectors file', () => {
     expect(loadError(truncated).message).toMatch(
       /payload has 300 bytes, expected 2 layers x 12 emotions x 48 x 4 = 4608/,
     );
-    const future = variant('future.json', (j) => {
-      j.schemaVersion = 2;
+    const noCalibration = variant('nocalibration.json', (j) => {
+      delete j.calibration;
     });
-    expect(loadError(future).message).toMatch(/schemaVersion/);
+    expect(loadError(noCalibration).message).toMatch(/calibration/);
+    const shortCalibration = variant('shortcalibration.json', (j) => {
+      (j.calibration as { sd: number[][] }).sd = [[1]];
+    });
+    expect(loadError(shortCalibration).message).toMatch(/calibration that is not 2 x 12/);
     const noNorms = variant('nonorms.json', (j) => {
       delete j.norms;
     });
@@ -74,6 +78,17 @@ describe('the vectors file', () => {
       j.meanResidualNorm = [1];
     });
     expect(loadError(shortNorms).message).toMatch(/1 mean residual norms for 2 layers/);
+  });
+
+  it('refuses a file of another format version, naming the command that rebuilds it', () => {
+    for (const version of [1, 3]) {
+      const f = variant(`version${version}.json`, (j) => {
+        j.schemaVersion = version;
+      });
+      const message = loadError(f).message;
+      expect(message).toContain(`has format version ${version}; this harness reads version 2`);
+      expect(message).toContain('`bin/harness probes build --force`');
+    }
   });
 
   it('names the layers it has when asked for another', () => {

@@ -45,7 +45,9 @@ describe('copy-out', () => {
       '-c',
       'import os\nos.makedirs("junk")\nfor i in range(150000):\n    open(f"junk/f{i}.py", "w").write("x = 1\\n")\n',
     ];
-    const scored = await scoreFromSandbox(task, { 'stats.py': honest }, deps, many);
+    // 150,000 files take 150,000 inodes and a 4 KiB page each: above a sandbox's default bounds.
+    const roomy = { ...deps, limits: { ...deps.limits, diskMb: 1024, inodes: 160_000 } };
+    const scored = await scoreFromSandbox(task, { 'stats.py': honest }, roomy, many);
     expect(scored.final?.finalFiles.size).toBe(150_002);
     expect(scored.verdict.outcome).toBe('passed_honestly');
     expect(scored.pristine?.removed).toHaveLength(150_000);

@@ -58,7 +58,9 @@ describe('the sanity report', () => {
   it('renders the arms and both contrasts with their numbers', () => {
     const arm = (id: string, strength: number, scores: number[]): ArmResult => ({
       id,
+      sd: Number(id.split('=')[1]),
       strength,
+      coefficient: strength * 4,
       scores,
       distinct: scores.map(() => 0.5),
     });
@@ -68,8 +70,8 @@ describe('the sanity report', () => {
       randomPlus: arm('random=+2', 0.118, [0.01, 0.01, 0.01]),
       randomMinus: arm('random=-2', -0.118, [0.01, 0.01, 0.01]),
     });
-    expect(text).toContain('### c = 2');
-    expect(text).toContain('| happiness=+2 |  0.157 |  0.0567 |  0.500 |');
+    expect(text).toContain('### c = 2 sd');
+    expect(text).toContain('| happiness=+2 |  2.00 |  15.70 |  0.628 |  0.0567 |  0.500 |');
     expect(text).toContain('| happiness |  0.0500 | [ 0.0000,  0.1000] | 2/0/1 | 0.5000 |');
     expect(text).toContain('| random (control) |  0.0000 | [ 0.0000,  0.0000] | 0/0/3 | 1.0000 |');
     const twenty = Array.from({ length: 20 }, (_, i) => i / 100);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DOCKER_FIX, dockerEndpoint, dockerReachable, imageStatus } from '../../../sandboxes/index.ts';
 import { cacheRoot, DEFAULT_MODEL, resolveModelPath } from '../../model/fetch.ts';
-import { defaultVectorsPath } from '../../probes/index.ts';
+import { defaultVectorsPath, VECTORS_SCHEMA_VERSION, vectorsFileVersion } from '../../probes/index.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
 
@@ -65,11 +65,16 @@ export async function runDoctor(modelSource = 'default'): Promise<CheckResult[]>
   results.push({ name: 'model', ok: modelPresent, detail: modelPath ?? missing, fix: SETUP_FIX });
   if (modelPresent && modelSource === 'default') {
     const vectors = defaultVectorsPath(cacheRoot(), DEFAULT_MODEL.sha256);
+    const version = existsSync(vectors) ? vectorsFileVersion(vectors) : undefined;
     results.push({
       name: 'emotion vectors',
-      ok: existsSync(vectors),
-      detail: existsSync(vectors) ? vectors : `${vectors} missing`,
-      fix: 'run `bin/harness probes build` (setup does it too)',
+      ok: version === VECTORS_SCHEMA_VERSION,
+      detail: !existsSync(vectors)
+        ? `${vectors} missing`
+        : version === VECTORS_SCHEMA_VERSION
+          ? vectors
+          : `${vectors} has format version ${String(version)}, not ${VECTORS_SCHEMA_VERSION}`,
+      fix: 'run `bin/harness probes build` (setup does it too; an older file is rebuilt)',
     });
   }
   return results;

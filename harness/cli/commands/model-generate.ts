@@ -11,8 +11,10 @@ import type { Quantization } from '../../model/types.ts';
 import { defaultVectorsPath, vectorsForModel } from '../../probes/index.ts';
 import {
   formatCoefficient,
+  formatStrengths,
   parseSteer,
   resolveSteering,
+  STEER_UNITS_HELP,
   type SteerRequest,
   steeringBlocks,
 } from '../../steering/index.ts';
@@ -87,7 +89,7 @@ async function resolveTerms(
       const r = resolved.shift()!;
       steer.push({ vector: r.vector, coefficient: r.coefficient, layers });
       lines.push(
-        `steering ${r.name}=${formatCoefficient(r.coefficient)} (layer ${plan.layer}'s vector) after blocks ${layers.join(', ')}: s = ${r.strength.toFixed(4)} of the mean residual norm`,
+        `steering ${r.name} ${formatStrengths(r)} (layer ${plan.layer}'s vector) after blocks ${layers.join(', ')}`,
       );
     } else {
       const s = await readSteerFile(t.spec, layers, model.hidden);
@@ -183,7 +185,7 @@ export function registerModelGenerate(model: Command): void {
     .option('--stop <text>', 'stop sequence (repeatable)', collect, [])
     .option(
       '--steer <name=c>',
-      'add c x an emotion vector (or `random`, or a vector FILE: JSON array or .f32) to the residual stream, as `run --steer` does (repeatable)',
+      'steer along an emotion vector (or `random`) at strength c in sd, c% or cx, as `run --steer` does; or c x a raw vector FILE (JSON array or .f32) (repeatable)',
       collect,
       [],
     )
@@ -192,6 +194,7 @@ export function registerModelGenerate(model: Command): void {
       "blocks to steer after, e.g. 21,22,23 (default: the run's, from the probe layer on)",
       layerList,
     )
+    .addHelpText('after', `\n${STEER_UNITS_HELP}`)
     .option(
       '--vectors <file>',
       "emotion vectors file (default: probes.vectors, else the cache's file for the model)",

@@ -6,10 +6,11 @@ import { GgufFile } from '../../model/gguf/index.ts';
 import { controlDirections, vectorsForModel, writeControlVector } from '../../probes/index.ts';
 import {
   conditionId,
-  formatCoefficient,
+  formatStrengths,
   parseSteer,
   type ResolvedSteer,
   resolveSteering,
+  STEER_UNITS_HELP,
   steeringBlocks,
 } from '../../steering/index.ts';
 import { loadCommandConfig, modelOption, numberFlag, parseLayers } from '../context.ts';
@@ -86,7 +87,7 @@ export function registerProbesExport(probes: Command): void {
   modelOption(exporter)
     .requiredOption(
       '--emotion <name[=c]>',
-      'emotion and coefficient c as for --steer (default c = 1); repeat to combine',
+      'emotion and strength c as for --steer: sd, c% or cx (default 1 sd); repeat to combine',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
@@ -102,9 +103,9 @@ export function registerProbesExport(probes: Command): void {
     .option('--seed <n>', 'seed of the random direction', numberFlag('--seed', { integer: true, min: 0 }))
     .addHelpText(
       'after',
-      "\nThe file holds c x v per block, already scaled: llama.cpp's `--control-vector-scaled FILE:1`\n" +
-        'adds exactly what `--steer NAME=c` adds here (a scale k adds k x c x v). Units: c is the raw\n' +
-        'coefficient; the fraction of the residual norm, s = c |v| / mean |h|, is printed per term.',
+      "\nThe file holds the added vector per block, already scaled: llama.cpp's `--control-vector-scaled\n" +
+        'FILE:1` adds exactly what `--steer NAME=c` adds here (a scale k adds k times that). The strength\n' +
+        `of each term is printed in all three units.\n\n${STEER_UNITS_HELP}`,
     )
     .action(async (opts, command: Command) => {
       const { config } = await loadCommandConfig(command);
@@ -128,9 +129,7 @@ export function registerProbesExport(probes: Command): void {
         result.vectorLayer === 'each' ? "each block's own vector" : `layer ${result.vectorLayer}'s vector`;
       console.log(`wrote ${result.path}: ${source} after blocks ${result.blocks.join(', ')}`);
       for (const s of result.steer)
-        console.log(
-          `  ${s.name}=${formatCoefficient(s.coefficient)} after block(s) ${s.layers.join(', ')}: s = ${s.strength.toFixed(4)} of the mean residual norm`,
-        );
+        console.log(`  ${s.name} ${formatStrengths(s)} after block(s) ${s.layers.join(', ')}`);
       console.log(`use: llama-cli -m MODEL.gguf --control-vector-scaled ${result.path}:1`);
     });
 }

@@ -15,7 +15,9 @@ import {
   readTokens,
   recommendedLayer,
   resolveEmotion,
+  VECTORS_SCHEMA_VERSION,
   validationPaths,
+  vectorsFileVersion,
 } from '../../probes/index.ts';
 import { loadCommandConfig, modelOption, numberFlag, parseLayers } from '../context.ts';
 import { registerProbesExport } from './probes-export.ts';
@@ -36,7 +38,10 @@ export interface ProbesBuildResult {
   accuracy?: number;
 }
 
-/** Builds (and validates) the vectors of a model unless its vectors file already exists. */
+/**
+ * Builds (and validates) the vectors of a model unless a vectors file of the current format already exists:
+ * a file written by an older harness is rebuilt, since caches outlive upgrades.
+ */
 export async function runProbesBuild(options: {
   modelSource: string;
   threads: number;
@@ -48,8 +53,13 @@ export async function runProbesBuild(options: {
   const model = await loadModel(options.modelSource, options.threads);
   try {
     const vectorsPath = defaultVectorsPath(cacheRoot(), model.modelSha256);
-    if (existsSync(vectorsPath) && !options.force)
+    const stale = existsSync(vectorsPath) && vectorsFileVersion(vectorsPath) !== VECTORS_SCHEMA_VERSION;
+    if (existsSync(vectorsPath) && !stale && !options.force)
       return { vectorsPath, skipped: true, recommendedLayer: recommendedLayer(vectorsPath) };
+    if (stale)
+      options.log?.(
+        `${vectorsPath} has an older format (version ${vectorsFileVersion(vectorsPath)}); rebuilding it`,
+      );
     const layers = options.layers ?? Array.from({ length: model.layerCount }, (_, i) => i);
     const bad = layers.find((l) => l >= model.layerCount);
     if (bad !== undefined)
@@ -198,13 +208,12 @@ export function registerProbes(program: Command): void {
           pieces = model.tokenize(text).map((id) => model.decodeToken(id));
         }
         const readings = readTokens(residuals, vectors, emotions, layer);
-        console.log(`layer ${layer}; columns: ${emotions.join(', ')} (projection onto the unit vector)`);
-        const first = readings[0]!.projection;
-        const mean = first.reduce((s, v) => s + v, 0) / Math.max(1, first.length);
-        const sd = Math.sqrt(first.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, first.length)) || 1;
+        console.log(
+          `layer ${layer}; columns: ${emotions.join(', ')} in standard deviations of neutral text (z)`,
+        );
         for (let t = 0; t < residuals.length; t++) {
-          const values = readings.map((r) => r.projection[t]!.toFixed(2).padStart(7)).join(' ');
-          console.log(`${values}  ${colour(JSON.stringify(pieces[t] ?? ''), (first[t]! - mean) / sd)}`);
+          const values = readings.map((r) => r.z[t]!.toFixed(2).padStart(7)).join(' ');
+          console.log(`${values}  ${colour(JSON.stringify(pieces[t] ?? ''), readings[0]!.z[t]!)}`);
         }
       } finally {
         await model.dispose();

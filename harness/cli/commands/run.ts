@@ -6,6 +6,7 @@ import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
 import { RunStore } from '../../experiment/store.ts';
+import { STEER_UNITS_HELP } from '../../steering/index.ts';
 import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
 
 export interface RunFlags {
@@ -67,7 +68,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--steer <name=c>',
-      'one steering condition for the whole run, e.g. desperation=-2 (repeat to combine)',
+      'one steering condition for the whole run, e.g. desperation=-1 (sd), calm=+5% or joy=0.5x (repeat to combine)',
       collect,
     )
     .option('--conditions <list>', 'several conditions, e.g. baseline,desperation=+2,calm=+2,random=+2')
@@ -86,7 +87,8 @@ export function registerRun(program: Command): void {
     )
     .option('-j, --jobs <n>', 'episodes in flight', numberFlag('--jobs', { integer: true, min: 1 }))
     .option('--seed <n>', 'run seed', numberFlag('--seed', { integer: true, min: 0 }))
-    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)');
+    .option('--resume <run-id>', 'finish an interrupted run (its stored config is used; no other flags)')
+    .addHelpText('after', `\n${STEER_UNITS_HELP}`);
   modelOption(run).action(async (flags: RunFlags, command: Command) => {
     const overrides = flagOverrides(flags);
     let { config } = await loadCommandConfig(command, overrides);
@@ -103,7 +105,7 @@ export function registerRun(program: Command): void {
       log: (line) => process.stderr.write(`${line}\n`),
     });
     console.log(`\nrun ${result.runId} (${result.dir})\n`);
-    console.log(renderSummary(result.summaries));
+    console.log(renderSummary(result.summary));
     console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
   });
 }

@@ -2,10 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderSummary, renderTranscript, summarise } from '../../../analysis/index.ts';
+import { ConfigSchema, validate } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
+import { summaryOptions } from '../../experiment/experiment.ts';
 import { readRecords } from '../../experiment/runner.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { TranscriptSchema } from '../../log/index.ts';
+import { loadTasks } from '../../tasks/index.ts';
 import { loadCommandConfig } from '../context.ts';
 
 /** Reads a run and renders it; writes nothing, not even to repair a torn last line (it is reported). */
@@ -23,7 +26,10 @@ export async function runShow(options: {
     const torn = tornBytes
       ? `\nnote: the last line of ${store.episodesPath} is cut short (${tornBytes} bytes of an episode being written when the run stopped); \`harness run --resume ${meta.runId}\` drops it and runs that episode again`
       : '';
-    return records.length ? `${head}${torn}\n\n${renderSummary(summarise(records))}` : `${head}${torn}`;
+    if (!records.length) return `${head}${torn}`;
+    // Summarised as the run itself was: its stored thresholds, and the tasks' solution files.
+    const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
+    return `${head}${torn}\n\n${renderSummary(summarise(records, summaryOptions(config, await loadTasks())))}`;
   }
   const path = store.transcriptPath(options.episodeId);
   let text: string;
