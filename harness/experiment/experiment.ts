@@ -13,7 +13,7 @@ import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
 import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
 import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
 import { bindModel, type ProbeReadout } from './agent-model.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
@@ -164,6 +164,7 @@ export async function runExperiment(
       plan,
       concurrency: config.experiment.concurrency,
       progress: options.progress,
+      stopped: isStopping,
       execute: (spec) => {
         const { condition, agentModel } = bound.get(spec.conditionId)!;
         return executeEpisode({
