@@ -2,12 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { HarnessError, PrerequisiteError } from '../errors.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerExport } from './commands/export.ts';
+import { registerGate } from './commands/gate.ts';
 import { registerModelBench } from './commands/model-bench.ts';
 import { registerModelGenerate } from './commands/model-generate.ts';
 import { registerModelInfo } from './commands/model-info.ts';
 import { registerModelPull } from './commands/model-pull.ts';
 import { registerProbes } from './commands/probes.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import { registerServe } from './commands/serve.ts';
@@ -57,6 +61,10 @@ export function buildProgram(): Command {
   registerRun(program);
   registerServe(program);
   registerShow(program);
+  registerReport(program);
+  registerCompare(program);
+  registerGate(program);
+  registerExport(program);
   return program;
 }
 

@@ -13,7 +13,7 @@ import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
 import { type Judge, openJudge } from '../scoring/judge/index.ts';
 import { parseConditions } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
+import { checkLimits, createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
 import { type ProgressSink, runEpisodes } from './runner.ts';
@@ -124,6 +124,7 @@ export async function runExperiment(
       plan,
       concurrency: config.experiment.concurrency,
       progress: options.progress,
+      stopped: isStopping,
       execute: async (spec) => {
         const { condition, model } = bound.get(spec.conditionId)!;
         const task = byId.get(spec.taskId)!;

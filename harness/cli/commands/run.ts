@@ -5,10 +5,12 @@ import { ConfigSchema, type HarnessConfig, validate } from '../../config/index.t
 import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
+import { readRun } from '../../experiment/read-run.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { judgeAgreement, renderJudgeAgreement } from '../../scoring/judge/index.ts';
 import { STEER_UNITS_HELP } from '../../steering/index.ts';
 import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
+import { writeRunReports } from './report.ts';
 
 export interface RunFlags {
   steer?: string[];
@@ -112,6 +114,8 @@ export function registerRun(program: Command): void {
       console.log(`\n(no probe readings: ${model.name} at ${model.host} returns none)`);
     const agreement = judgeAgreement(result.records);
     if (agreement) console.log(`\n${renderJudgeAgreement(agreement)}`);
+    const [md, html] = await writeRunReports(await readRun(config.runs_dir, result.dir));
+    console.log(`\nreport: ${md} and ${html}`);
     console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
   });
 }
