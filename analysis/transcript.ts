@@ -1,5 +1,5 @@
 /** Terminal rendering of one episode: every attempt, its test results and readings, then the verdict. */
-import type { Transcript } from '../harness/log/index.ts';
+import type { ModelIdentity, Transcript } from '../harness/log/index.ts';
 import { formatStrengths } from '../harness/steering/index.ts';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
@@ -42,9 +42,7 @@ export function renderTranscript(transcript: Transcript, options: { maxReplyLine
   out.push(
     `  condition ${record.conditionId}${steer ? `: ${steer}` : ''}; seed ${record.seed}; epoch ${record.epoch}`,
   );
-  out.push(
-    `  model ${record.model.file} (${record.model.quantization}, sha256 ${record.model.sha256.slice(0, 12)})`,
-  );
+  out.push(`  model ${describeModel(record.model)}`);
   out.push(
     `  ended: ${record.endReason} after ${record.attempts.length} attempt(s), ${(record.durationMs / 1000).toFixed(1)} s`,
   );
@@ -91,4 +89,11 @@ export function renderTranscript(transcript: Transcript, options: { maxReplyLine
   }
   for (const error of record.errors) out.push(`error: ${error}`);
   return out.join('\n');
+}
+
+/** "name (backend at host; file, quantization, sha256 prefix)", with what the record knows. */
+export function describeModel(m: ModelIdentity): string {
+  const weights = [m.file, m.quantization, m.sha256 && `sha256 ${m.sha256.slice(0, 12)}`].filter(Boolean);
+  const where = m.host ? `${m.backend} at ${m.host}` : m.backend;
+  return `${m.name ?? m.file ?? 'unknown'} (${[where, ...weights].join('; ')})`;
 }

@@ -47,3 +47,11 @@ export class SamplingParamsError extends InputError {}
  * (typically a steering strength far outside what the residual stream tolerates). Exit 1.
  */
 export class NonFiniteLogitsError extends HarnessError {}
+
+/**
+ * A gate's limit was broken: the run is fine, its numbers are not. Exit 100 (promptfoo's code for a failed
+ * gate, which CI users know), distinct from 1 (a fault of the harness) and 2 (bad input).
+ */
+export class GateFailedError extends HarnessError {
+  override readonly exitCode = 100;
+}

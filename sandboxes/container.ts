@@ -10,7 +10,7 @@ import { sandboxLabels } from './labels.ts';
 import { DEFAULT_LIMITS, KEEPER_USER, SANDBOX_USER, WORKDIR } from './limits.ts';
 import { isSafeRelativePath, safeRelativePath } from './paths.ts';
 import { checkLimits, checkSandboxUser, isMissingImage, missingImage } from './preflight.ts';
-import { track, untrack } from './registry.ts';
+import { isStopping, track, untrack } from './registry.ts';
 import { requireDocker } from './docker.ts';
 import type {
   ExecOptions,
@@ -27,6 +27,7 @@ import type {
 const TREE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
+  if (isStopping()) throw new StoppingError();
   const docker = await requireDocker();
   const image = await resolveImage(spec.image);
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
@@ -64,6 +65,10 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     });
   const sandbox = new DockerSandbox(docker, container, workdir, limits);
   track(sandbox);
+  if (isStopping()) {
+    await sandbox.destroy();
+    throw new StoppingError();
+  }
   try {
     await checkSandboxUser(container, image);
     await container.start();
@@ -72,6 +77,14 @@ export async function createSandbox(spec: SandboxSpec): Promise<Sandbox> {
     throw error;
   }
   return sandbox;
+}
+
+/** A sandbox was asked for after a stop signal: the harness is shutting down. */
+export class StoppingError extends Error {
+  constructor() {
+    super('the harness is stopping (a stop signal arrived): no new sandbox is created');
+    this.name = 'StoppingError';
+  }
 }
 
 /**

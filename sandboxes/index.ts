@@ -1,5 +1,5 @@
 export type * from './types.ts';
-export { createSandbox, DockerSandbox } from './container.ts';
+export { createSandbox, DockerSandbox, StoppingError } from './container.ts';
 export {
   ensureImages,
   imageStatus,
@@ -23,7 +23,7 @@ export { checkLimits } from './preflight.ts';
 export { pruneSandboxes } from './prune.ts';
 export type { PruneResult } from './prune.ts';
 export { requireDocker, dockerReachable, dockerEndpoint, DOCKER_FIX } from './docker.ts';
-export { destroyAll } from './registry.ts';
+export { destroyAll, isStopping, onStop } from './registry.ts';
 export { safeRelativePath, isSafeRelativePath } from './paths.ts';
 export { LABEL_RUN, LABEL_EPISODE } from './labels.ts';
 export { aptInstall, ensureDockerEngine } from './engine.ts';

@@ -13,6 +13,7 @@ describe('runProcess', () => {
   });
 
   it('passes cwd and exactly the given environment', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
     const result = await runProcess('sh', ['-c', 'pwd; echo "$ONLY" "${HOME:-unset}"'], {
       cwd: '/',
       env: { ONLY: 'yes', PATH: process.env.PATH },

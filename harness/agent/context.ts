@@ -19,12 +19,12 @@ export interface FittedContext {
   fits: boolean;
 }
 
-export function fitContext(
+export async function fitContext(
   base: [ChatMessage, ChatMessage],
   turns: Turn[],
   budget: number,
-  countTokens: (messages: ChatMessage[]) => number,
-): FittedContext {
+  countTokens: (messages: ChatMessage[]) => Promise<number>,
+): Promise<FittedContext> {
   const build = (summarised: number): ChatMessage[] => {
     const [system, task] = base;
     const summaries = turns.slice(0, summarised).map((t) => t.summary);
@@ -39,7 +39,7 @@ export function fitContext(
   };
   for (let summarised = 0; summarised <= turns.length; summarised++) {
     const messages = build(summarised);
-    if (countTokens(messages) <= budget) return { messages, summarised, fits: true };
+    if ((await countTokens(messages)) <= budget) return { messages, summarised, fits: true };
   }
   return { messages: build(turns.length), summarised: turns.length, fits: false };
 }

@@ -106,7 +106,7 @@ export async function runAgentLoop(
   for (let index = 1; index <= limits.maxAttempts; index++) {
     if (now() - started > limits.wallTimeS * 1000) return finish('wall_time');
     const budget = limits.contextTokens - limits.maxReplyTokens;
-    const context = fitContext(base, turns, budget, (m) => deps.model.countTokens(m));
+    const context = await fitContext(base, turns, budget, (m) => deps.model.countTokens(m));
     if (!context.fits) return finish('context_exhausted');
 
     const generateStarted = now();

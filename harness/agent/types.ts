@@ -43,7 +43,8 @@ export interface ModelReply {
  */
 export interface AgentModel {
   generate(request: ModelRequest): Promise<ModelReply>;
-  countTokens(messages: ChatMessage[]): number;
+  /** Prompt tokens of a conversation, chat template applied (a remote backend asks its server). */
+  countTokens(messages: ChatMessage[]): Promise<number>;
 }
 
 export interface TestFailure {

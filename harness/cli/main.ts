@@ -2,14 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { HarnessError, PrerequisiteError } from '../errors.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerExport } from './commands/export.ts';
+import { registerGate } from './commands/gate.ts';
 import { registerModelBench } from './commands/model-bench.ts';
 import { registerModelGenerate } from './commands/model-generate.ts';
 import { registerModelInfo } from './commands/model-info.ts';
 import { registerModelPull } from './commands/model-pull.ts';
 import { registerProbes } from './commands/probes.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
 import { registerTasksCheck } from './commands/tasks-check.ts';
@@ -55,8 +60,13 @@ export function buildProgram(): Command {
   registerTasksCheck(tasks);
   registerProbes(program);
   registerRun(program);
+  registerServe(program);
   registerShow(program);
   registerView(program);
+  registerReport(program);
+  registerCompare(program);
+  registerGate(program);
+  registerExport(program);
   return program;
 }
 

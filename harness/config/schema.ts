@@ -4,6 +4,9 @@ import { MAX_TIMEOUT_S, MIN_CPUS, MIN_MEMORY_MB, PID_MAX_LIMIT } from '../../san
 import { SAMPLING_RANGES } from '../model/sampling.ts';
 
 const positiveInt = z.number().int().positive();
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+/, 'expected an http(s) URL such as http://127.0.0.1:8080');
 
 export const SandboxConfigSchema = z
   .object({
@@ -36,6 +39,62 @@ export const ModelConfigSchema = z
       .default('default')
       .describe("'default' (the embedded SmolLM2-135M-Instruct Q4_1), a GGUF path, or an http(s) URL"),
     threads: positiveInt.default(2).describe('CPU threads for the model runtime'),
+    backend: z
+      .enum(['local', 'anthropic'])
+      .default('local')
+      .describe("'local' (the GGUF model in process) or 'anthropic' (any Messages API server)"),
+    base_url: httpUrl
+      .nullable()
+      .default(null)
+      .describe(
+        "anthropic: the server's base URL (e.g. http://127.0.0.1:8080 for `harness serve`); null = Anthropic's API",
+      ),
+    name: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('anthropic: the model name sent with every request (e.g. claude-sonnet-4-5)'),
+    concurrency: positiveInt.default(4).describe('anthropic: requests in flight at once'),
+    max_retries: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(4)
+      .describe('anthropic: retries (with backoff) on 408/409/429/5xx/529 and connection errors'),
+    timeout_s: positiveInt.default(600).describe('anthropic: per-request timeout, seconds'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.backend === 'anthropic' && m.name === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: 'model.backend anthropic needs model.name (the model to ask for), received null',
+      });
+  });
+
+export const JudgeConfigSchema = z
+  .object({
+    backend: z
+      .enum(['local', 'anthropic'])
+      .default('anthropic')
+      .describe("'anthropic' (a Messages API server) or 'local' (a GGUF model in process)"),
+    model: z.string().min(1).describe("anthropic: the model name; local: 'default', a GGUF path or URL"),
+    base_url: httpUrl
+      .nullable()
+      .default(null)
+      .describe("anthropic: the server's base URL; null = Anthropic's API"),
+    max_tokens: positiveInt.default(400).describe("tokens of the judge's answer"),
+    temperature: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+
+export const ScoringConfigSchema = z
+  .object({
+    judge: JudgeConfigSchema.nullable()
+      .default(null)
+      .describe('an LLM judge as a second opinion beside the verdict; null = off'),
   })
   .strict();
 
@@ -154,6 +213,7 @@ export const ConfigSchema = z
     agent: AgentConfigSchema.prefault({}),
     probes: ProbesConfigSchema.prefault({}),
     steering: SteeringConfigSchema.prefault({}),
+    scoring: ScoringConfigSchema.prefault({}),
     analysis: AnalysisConfigSchema.prefault({}),
   })
   .strict();

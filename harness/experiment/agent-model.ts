@@ -43,7 +43,7 @@ export function bindModel(
   readout: ProbeReadout | undefined,
 ): AgentModel {
   return {
-    countTokens: (messages) => model.countChatTokens(messages),
+    countTokens: async (messages) => model.countChatTokens(messages),
     async generate(request: ModelRequest): Promise<ModelReply> {
       const result = await model.generate({
         messages: request.messages,
@@ -70,7 +70,7 @@ export function bindModel(
   };
 }
 
-function readingsOf(result: GenerateResult, readout: ProbeReadout): Readings | undefined {
+export function readingsOf(result: GenerateResult, readout: ProbeReadout): Readings | undefined {
   const layer = result.readings?.find((r) => r.layer === readout.layer);
   if (!layer || layer.reply.length === 0) return undefined;
   const { tokens, aggregates } = readTurn(layer, readout.vectors, readout.emotions);

@@ -11,6 +11,7 @@ import {
   TRANSCRIPT_SCHEMA_VERSION,
   type Condition,
   type EpisodeRecord,
+  type ModelIdentity,
   type Transcript,
 } from '../log/index.ts';
 import {
@@ -25,13 +26,6 @@ import { LABEL_EPISODE, LABEL_RUN } from '../../sandboxes/index.ts';
 import type { FileEntry, Sandbox } from '../../sandboxes/types.ts';
 import type { EpisodeSpec } from './plan.ts';
 import type { EpisodeResult } from './runner.ts';
-
-export interface ModelIdentity {
-  file: string;
-  sha256: string;
-  quantization: string;
-  layers: number;
-}
 
 export interface EpisodeContext {
   runId: string;
@@ -102,7 +96,9 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function executeEpisode(ctx: EpisodeContext): Promise<EpisodeResult> {
+export async function executeEpisode(
+  ctx: EpisodeContext,
+): Promise<EpisodeResult & { transcript: Transcript }> {
   const startedAt = new Date();
   const errors: string[] = [];
   const labels = { ...ctx.scoring.labels, [LABEL_RUN]: ctx.runId, [LABEL_EPISODE]: ctx.spec.episodeId };

@@ -6,15 +6,14 @@
 import { type RunSummary, type SummaryOptions, summarise } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
 import { InputError } from '../errors.ts';
-import { type Condition, type EpisodeRecord, RUN_SCHEMA_VERSION } from '../log/index.ts';
-import { cacheRoot, resolveModelPath } from '../model/fetch.ts';
-import { LocalModel } from '../model/local-model.ts';
-import { resolveEmotion, vectorsForModel } from '../probes/index.ts';
+import { type BoundCondition, openBackend } from '../backends/index.ts';
+import { type EpisodeRecord, type ModelIdentity, RUN_SCHEMA_VERSION } from '../log/index.ts';
+import { resolveEmotion } from '../probes/index.ts';
 import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
-import { parseConditions, resolveSteering, steeringBlocks } from '../steering/index.ts';
+import { type Judge, openJudge } from '../scoring/judge/index.ts';
+import { parseConditions } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
-import { checkLimits, createSandbox, IMAGES, requireImages } from '../../sandboxes/index.ts';
-import { bindModel, type ProbeReadout } from './agent-model.ts';
+import { checkLimits, createSandbox, IMAGES, isStopping, requireImages } from '../../sandboxes/index.ts';
 import { executeEpisode } from './episode.ts';
 import { planEpisodes } from './plan.ts';
 import { type ProgressSink, runEpisodes } from './runner.ts';
@@ -75,28 +74,28 @@ export async function runExperiment(
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(tasks.map((t) => images[t.language]));
   await checkLimits(sandboxLimits(config.sandbox));
-  const modelPath = resolveModelPath(config.model.source);
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
     ? await RunStore.resume(options.resume.runsDir, options.resume.runId, plan.length)
     : undefined;
   if (!resumed) await RunStore.checkWritable(config.runs_dir, plan.length);
 
-  const model = await LocalModel.load(modelPath, {
-    threads: config.model.threads,
-    // Sandboxes run tests on the same cores between model turns: sleeping threads leave them room.
-    spin: false,
+  const backend = await openBackend(config, {
     maxBatch: config.experiment.concurrency,
     // Each episode in flight resends its conversation every attempt: keep its last one (and one spare).
     prefixEntries: config.experiment.concurrency + 1,
     onProgress: log,
   });
+  let judge: Judge | undefined;
   try {
-    const { vectors, path: vectorsPath } = vectorsForModel(
-      config.probes.vectors ?? undefined,
-      model.modelSha256,
-      cacheRoot(),
-    );
+    const sampling = { temperature: config.agent.temperature, topP: config.agent.top_p };
+    const readout = backend.capabilities.readings ? emotions : [];
+    if (!backend.capabilities.readings)
+      log(`the model at ${backend.identity.host} returns no probe readings: records carry none`);
+    // Binding resolves (and so checks) every condition's steering before anything is written.
+    const bound = new Map<string, BoundCondition>();
+    for (const c of conditions) bound.set(c.id, await backend.bind(c, sampling, readout));
+    if (config.scoring.judge) judge = await openJudge(config.scoring.judge);
     // Only now, with every input checked, is a new run's directory made.
     const store =
       resumed?.store ??
@@ -113,65 +112,28 @@ export async function runExperiment(
     log(
       `run ${store.runId}: ${tasks.length} tasks x ${conditions.length} condition(s) x ${config.experiment.epochs} epoch(s) = ${plan.length} episodes`,
     );
-    const { layer, blocks: steerLayers } = steeringBlocks({
-      layerCount: model.layerCount,
-      probeLayer: config.probes.layer,
-      count: config.steering.layers,
-      vectorsPath,
-    });
-    const readout: ProbeReadout = { vectors, emotions, layer };
-    const bound = new Map(
-      conditions.map((c) => {
-        const resolved = resolveSteering(c.steer, vectors, {
-          vectorLayer: layer,
-          layers: steerLayers,
-          seed: config.experiment.seed,
-        });
-        const condition: Condition = {
-          id: c.id,
-          steer: resolved.map((s) => ({
-            vector: s.name,
-            unit: s.unit,
-            sd: s.sd,
-            strength: s.strength,
-            coefficient: s.coefficient,
-            layers: s.layers,
-          })),
-        };
-        const agentModel = bindModel(
-          model,
-          { temperature: config.agent.temperature, topP: config.agent.top_p },
-          resolved.map((s) => ({ vector: s.vector, coefficient: s.coefficient, layers: s.layers })),
-          readout,
-        );
-        return [c.id, { condition, agentModel }] as const;
-      }),
-    );
     const byId = new Map<string, TaskDef>(tasks.map((t) => [t.id, t]));
     const scoring: ScoringDeps = {
       createSandbox,
       limits: sandboxLimits(config.sandbox),
       images,
     };
-    const modelIdentity = {
-      file: model.identity.file,
-      sha256: model.identity.sha256,
-      quantization: `${model.identity.fileQuantization} as ${model.identity.graphQuantization}`,
-      layers: model.identity.layerCount,
-    };
+    const modelIdentity: ModelIdentity = { ...backend.identity, capabilities: backend.capabilities };
     const records = await runEpisodes({
       store,
       plan,
       concurrency: config.experiment.concurrency,
       progress: options.progress,
-      execute: (spec) => {
-        const { condition, agentModel } = bound.get(spec.conditionId)!;
-        return executeEpisode({
+      stopped: isStopping,
+      execute: async (spec) => {
+        const { condition, model } = bound.get(spec.conditionId)!;
+        const task = byId.get(spec.taskId)!;
+        const result = await executeEpisode({
           runId: store.runId,
           spec,
-          task: byId.get(spec.taskId)!,
+          task,
           condition,
-          model: agentModel,
+          model,
           modelIdentity,
           limits: {
             maxAttempts: config.agent.max_attempts,
@@ -183,6 +145,10 @@ export async function runExperiment(
           },
           scoring,
         });
+        if (!judge) return result;
+        const opinion = await judge.judge(task, result.transcript, spec.seed);
+        const record = { ...result.record, judge: opinion };
+        return { record, transcript: { ...result.transcript, record } };
       },
     });
     return {
@@ -192,6 +158,7 @@ export async function runExperiment(
       summary: summarise(records, summaryOptions(config, tasks)),
     };
   } finally {
-    await model.dispose();
+    await judge?.dispose();
+    await backend.dispose();
   }
 }

@@ -5,6 +5,14 @@
  */
 import { EpisodeRecordSchema, type EpisodeRecord } from '../log/index.ts';
 import { InputError } from '../errors.ts';
+
+/** The run was stopped by a signal before every episode finished; the finished ones are recorded. */
+export class StoppedError extends Error {
+  constructor() {
+    super('the run was stopped by a signal; `harness run --resume` finishes it');
+    this.name = 'StoppedError';
+  }
+}
 import type { EpisodeSpec } from './plan.ts';
 import type { RunStore } from './store.ts';
 
@@ -37,6 +45,12 @@ export async function runEpisodes(options: {
   concurrency: number;
   execute: (spec: EpisodeSpec) => Promise<EpisodeResult>;
   progress?: ProgressSink;
+  /**
+   * Whether a stop signal arrived: then no episode starts, and an episode still in flight is not
+   * recorded (its sandboxes are being removed under it, so its verdict cannot be trusted); resume
+   * runs it again.
+   */
+  stopped?: () => boolean;
 }): Promise<EpisodeRecord[]> {
   const { store, plan, execute, progress } = options;
   const previous = await readRecords(store);
@@ -47,11 +61,13 @@ export async function runEpisodes(options: {
 
   let next = 0;
   let failure: unknown;
+  const stopped = options.stopped ?? (() => false);
   const worker = async () => {
-    while (failure === undefined && next < pending.length) {
+    while (failure === undefined && next < pending.length && !stopped()) {
       const spec = pending[next++]!;
       try {
         const { record, transcript } = await execute(spec);
+        if (stopped()) return;
         await store.writeTranscript(record.episodeId, transcript);
         store.appendEpisode(record);
         done.set(record.episodeId, record);
@@ -66,5 +82,6 @@ export async function runEpisodes(options: {
   );
   progress?.finish();
   if (failure !== undefined) throw failure;
+  if (stopped()) throw new StoppedError();
   return plan.map((e) => done.get(e.episodeId)!);
 }

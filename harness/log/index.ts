@@ -5,6 +5,8 @@ export {
   EpisodeRecordSchema,
   EvidenceSchema,
   FindingSchema,
+  JUDGE_ANSWERS,
+  JudgeOpinionSchema,
   ModelIdentitySchema,
   OUTCOMES,
   RUN_SCHEMA_VERSION,
@@ -15,4 +17,14 @@ export {
   TranscriptSchema,
   VerdictSchema,
 } from './schema.ts';
-export type { Condition, EpisodeRecord, Outcome, RunMeta, Transcript, Verdict } from './schema.ts';
+export type {
+  Condition,
+  EpisodeRecord,
+  JudgeAnswer,
+  JudgeOpinion,
+  ModelIdentity,
+  Outcome,
+  RunMeta,
+  Transcript,
+  Verdict,
+} from './schema.ts';

@@ -111,11 +111,45 @@ export const ConditionSchema = z.object({
   steer: z.array(SteeringTermSchema),
 });
 
+/**
+ * Which model wrote the replies. `backend` and `name` always; `host` for a Messages API server (never a
+ * key); the weights (file, sha256, quantization, layers) when the backend knows them. `capabilities` says
+ * whether the records can carry readings and steering at all (a server without them returns neither).
+ * Records written before backends existed read as the local backend, with readings and steering.
+ */
 export const ModelIdentitySchema = z.object({
-  file: z.string(),
-  sha256: z.string(),
-  quantization: z.string(),
-  layers: z.number().int(),
+  backend: z.enum(['local', 'anthropic']).default('local'),
+  name: z.string().optional(),
+  host: z.string().optional(),
+  file: z.string().optional(),
+  sha256: z.string().optional(),
+  quantization: z.string().optional(),
+  layers: z.number().int().optional(),
+  capabilities: z
+    .object({ steering: z.boolean(), readings: z.boolean() })
+    .default({ steering: true, readings: true }),
+});
+
+export const JUDGE_ANSWERS = ['cheat', 'legitimate', 'unclear'] as const;
+
+/**
+ * An LLM judge's second opinion on an episode, stored beside the verdict and never replacing it. When the
+ * judge failed or answered outside the format, `error` says so and `answer` is absent.
+ */
+export const JudgeOpinionSchema = z.object({
+  backend: z.enum(['local', 'anthropic']),
+  model: z.string(),
+  host: z.string().optional(),
+  answer: z.enum(JUDGE_ANSWERS).optional(),
+  strategy: z.string().optional(),
+  rationale: z.string().optional(),
+  /** The lines the judge relies on, as it quoted them ("file:line: text"). */
+  lines: z.array(z.string()).default([]),
+  /** The judge's reply as written. */
+  raw: z.string(),
+  error: z.string().optional(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
 });
 
 export const EpisodeRecordSchema = z.object({
@@ -133,6 +167,7 @@ export const EpisodeRecordSchema = z.object({
   attempts: z.array(AttemptSchema),
   endReason: z.string(),
   verdict: VerdictSchema,
+  judge: JudgeOpinionSchema.optional(),
   errors: z.array(z.string()),
   startedAt: z.string(),
   durationMs: z.number(),
@@ -142,6 +177,9 @@ export type EpisodeRecord = z.infer<typeof EpisodeRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 export type Outcome = (typeof OUTCOMES)[number];
 export type Condition = z.infer<typeof ConditionSchema>;
+export type ModelIdentity = z.infer<typeof ModelIdentitySchema>;
+export type JudgeOpinion = z.infer<typeof JudgeOpinionSchema>;
+export type JudgeAnswer = (typeof JUDGE_ANSWERS)[number];
 
 /** 2: per-token readings in sd. */
 export const TRANSCRIPT_SCHEMA_VERSION = 2;

@@ -182,23 +182,23 @@ describe('fitContext', () => {
     feedback: 'f'.repeat(400),
     summary: `Attempt ${i}: summary.`,
   }));
-  const count = (m: { content: string }[]) => m.reduce((n, x) => n + x.content.length, 0);
+  const count = async (m: { content: string }[]) => m.reduce((n, x) => n + x.content.length, 0);
 
-  it('keeps everything when it fits', () => {
-    const fitted = fitContext(base, turns, 10_000, count);
+  it('keeps everything when it fits', async () => {
+    const fitted = await fitContext(base, turns, 10_000, count);
     expect(fitted).toMatchObject({ summarised: 0, fits: true });
     expect(fitted.messages).toHaveLength(8);
   });
 
-  it('summarises the oldest turns first and keeps the newest whole', () => {
-    const fitted = fitContext(base, turns, 440 + 800 + 100, count);
+  it('summarises the oldest turns first and keeps the newest whole', async () => {
+    const fitted = await fitContext(base, turns, 440 + 800 + 100, count);
     expect(fitted.summarised).toBe(2);
     expect(fitted.messages).toHaveLength(4);
     expect(fitted.messages[1]!.content).toContain('Attempt 1: summary.\nAttempt 2: summary.');
     expect(fitted.messages[2]!.role).toBe('assistant');
   });
 
-  it('says when even the task does not fit', () => {
-    expect(fitContext(base, turns, 100, count).fits).toBe(false);
+  it('says when even the task does not fit', async () => {
+    expect((await fitContext(base, turns, 100, count)).fits).toBe(false);
   });
 });

@@ -15,13 +15,13 @@ export class ScriptedModel implements AgentModel {
     return {
       text,
       stopReason: 'eos',
-      promptTokens: this.countTokens(request.messages),
+      promptTokens: await this.countTokens(request.messages),
       completionTokens: text.length / 4,
     };
   }
 
   /** Four characters a token: close enough to exercise the context budget. */
-  countTokens(messages: ChatMessage[]): number {
+  async countTokens(messages: ChatMessage[]): Promise<number> {
     return Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
   }
 }

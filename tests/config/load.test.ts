@@ -67,6 +67,26 @@ describe('loadConfig', () => {
     expect(() => applyOverrides({}, ['novalue'])).toThrow(/key.path=value, received "novalue"/);
   });
 
+  it('checks the model backend: a name for anthropic, an http(s) base_url; the judge is off by default', async () => {
+    const { config } = await loadConfig({ file: await configFile('') });
+    expect(config.model).toMatchObject({ backend: 'local', base_url: null, name: null, concurrency: 4 });
+    expect(config.scoring.judge).toBeNull();
+    const noName = await loadError('model:\n  backend: anthropic\n');
+    expect(noName.message).toContain('model.name: model.backend anthropic needs model.name');
+    const badUrl = await loadError('model:\n  backend: anthropic\n  name: m\n  base_url: localhost:8080\n');
+    expect(badUrl.message).toContain('model.base_url: expected an http(s) URL');
+    const judge = await loadConfig({
+      file: await configFile('scoring:\n  judge:\n    model: claude-x\n'),
+    });
+    expect(judge.config.scoring.judge).toEqual({
+      backend: 'anthropic',
+      model: 'claude-x',
+      base_url: null,
+      max_tokens: 400,
+      temperature: 0,
+    });
+  });
+
   it('hashes resolved configs independently of key order', () => {
     expect(configHash({ a: 1, b: { c: 2, d: 3 } })).toBe(configHash({ b: { d: 3, c: 2 }, a: 1 }));
     expect(configHash({ a: 1 })).not.toBe(configHash({ a: 2 }));

@@ -210,9 +210,15 @@ describe('a python sandbox', () => {
   );
 
   it('contains a fork bomb within the process limit and ends all of it at the deadline', async () => {
-    // One bomb escapes the command's session with setsid, so timeout's group kill cannot reach it.
+    // One bomb escapes the command's session with setsid, so timeout's group kill cannot reach it. The
+    // command's own wait starts before the bombs and needs no fork afterwards (a `sleep` started once every
+    // slot is taken fails, and the command would end before its deadline).
     const bomb = sandbox.exec(
-      ['bash', '-c', 'setsid bash -c ":(){ :|:& };:" 2>/dev/null & :(){ :|:& };: 2>/dev/null; sleep 300'],
+      [
+        'bash',
+        '-c',
+        'sleep 300 & s=$!; setsid bash -c ":(){ :|:& };:" 2>/dev/null & :(){ :|:& };: 2>/dev/null; wait $s',
+      ],
       { timeoutS: 5 },
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -51,5 +51,5 @@ describe('copy-out', () => {
     expect(scored.final?.finalFiles.size).toBe(150_002);
     expect(scored.verdict.outcome).toBe('passed_honestly');
     expect(scored.pristine?.removed).toHaveLength(150_000);
-  }, 600_000);
+  }, 1_200_000);
 });

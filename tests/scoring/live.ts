@@ -110,7 +110,7 @@ export async function scoreFromSandbox(
   });
   try {
     await sandbox.writeFiles({ ...Object.fromEntries(task.workspace), ...files });
-    if (command) expect((await sandbox.exec(command, { timeoutS: 120 })).exitCode).toBe(0);
+    if (command) expect((await sandbox.exec(command, { timeoutS: 600 })).exitCode).toBe(0);
     const agentTests = await runVisibleTests(sandbox, task);
     const final = await copyOut(sandbox, task).catch(() => undefined);
     const scored = await scoreEpisodeInDetail(

@@ -14,7 +14,15 @@ export function makeRecord(spec: EpisodeSpec, overrides: Partial<EpisodeRecord> 
     condition: { id: spec.conditionId, steer: [] },
     epoch: spec.epoch,
     seed: spec.seed,
-    model: { file: 'model.gguf', sha256: 'ab'.repeat(32), quantization: 'Q4_1', layers: 30 },
+    model: {
+      backend: 'local',
+      name: 'model',
+      file: 'model.gguf',
+      sha256: 'ab'.repeat(32),
+      quantization: 'Q4_1',
+      layers: 30,
+      capabilities: { steering: true, readings: true },
+    },
     attempts: [],
     endReason: 'max_attempts',
     verdict: {

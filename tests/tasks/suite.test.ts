@@ -54,12 +54,12 @@ describe('the task suite', () => {
     }
   });
 
-  it('gives every impossible task an honest attempt and labelled cheats, and every twin only an honest one', () => {
+  it('gives every impossible task an honest attempt and labelled cheats, and every twin only honest ones', () => {
     for (const task of tasks) {
       const kinds = task.references.map((r) => r.kind);
-      expect(kinds.filter((k) => k === 'honest')).toHaveLength(1);
+      expect(task.references.filter((r) => r.kind === 'honest').map((r) => r.name)).toContain('honest');
       if (task.impossible) expect(kinds).toContain('cheat');
-      else expect(kinds).toEqual(['honest']);
+      else expect(new Set(kinds)).toEqual(new Set(['honest']));
       for (const ref of task.references.filter((r) => r.kind === 'cheat')) expect(ref.strategy).toBeDefined();
     }
   });

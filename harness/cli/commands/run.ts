@@ -5,9 +5,12 @@ import { ConfigSchema, type HarnessConfig, validate } from '../../config/index.t
 import { InputError } from '../../errors.ts';
 import { runExperiment } from '../../experiment/experiment.ts';
 import { TerminalProgress } from '../../experiment/progress.ts';
+import { readRun } from '../../experiment/read-run.ts';
 import { RunStore } from '../../experiment/store.ts';
+import { judgeAgreement, renderJudgeAgreement } from '../../scoring/judge/index.ts';
 import { STEER_UNITS_HELP } from '../../steering/index.ts';
 import { loadCommandConfig, modelOption, numberFlag } from '../context.ts';
+import { writeRunReports } from './report.ts';
 
 export interface RunFlags {
   steer?: string[];
@@ -106,6 +109,13 @@ export function registerRun(program: Command): void {
     });
     console.log(`\nrun ${result.runId} (${result.dir})\n`);
     console.log(renderSummary(result.summary));
+    const model = result.records[0]?.model;
+    if (model && !model.capabilities.readings)
+      console.log(`\n(no probe readings: ${model.name} at ${model.host} returns none)`);
+    const agreement = judgeAgreement(result.records);
+    if (agreement) console.log(`\n${renderJudgeAgreement(agreement)}`);
+    const [md, html] = await writeRunReports(await readRun(config.runs_dir, result.dir));
+    console.log(`\nreport: ${md} and ${html}`);
     console.log(`\nper-episode transcripts: bin/harness show ${result.runId} <episode-id>`);
     console.log(`in the browser: bin/harness view ${result.dir}`);
   });

@@ -8,6 +8,7 @@ import { cacheRoot, pullModel } from '../../model/fetch.ts';
 import { commandExists } from '../../proc.ts';
 import { loadCommandConfig } from '../context.ts';
 import { runProbesBuild } from './probes.ts';
+import { ensureInspectAi } from './setup-inspect.ts';
 
 /**
  * Debian's chromium, which the viewer's browser tests drive through puppeteer-core (the browser downloads
@@ -74,6 +75,10 @@ export function setupSteps(config: HarnessConfig): SetupStep[] {
           result.recommendedLayer === undefined ? '' : `; recommended layer ${result.recommendedLayer}`;
         return `${result.skipped ? 'present, skipped' : 'built'}: ${result.vectorsPath}${layer}`;
       },
+    },
+    {
+      name: 'inspect-ai (reads `harness export --format inspect` logs)',
+      run: (log) => ensureInspectAi(log),
     },
   ];
 }

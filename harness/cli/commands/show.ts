@@ -8,6 +8,7 @@ import { summaryOptions } from '../../experiment/experiment.ts';
 import { readRecords } from '../../experiment/runner.ts';
 import { RunStore } from '../../experiment/store.ts';
 import { TranscriptSchema } from '../../log/index.ts';
+import { judgeAgreement, renderJudgeAgreement } from '../../scoring/judge/index.ts';
 import { loadTasks } from '../../tasks/index.ts';
 import { loadCommandConfig } from '../context.ts';
 
@@ -29,7 +30,12 @@ export async function runShow(options: {
     if (!records.length) return `${head}${torn}`;
     // Summarised as the run itself was: its stored thresholds, and the tasks' solution files.
     const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
-    return `${head}${torn}\n\n${renderSummary(summarise(records, summaryOptions(config, await loadTasks())))}`;
+    const agreement = judgeAgreement(records);
+    return [
+      `${head}${torn}`,
+      renderSummary(summarise(records, summaryOptions(config, await loadTasks()))),
+      ...(agreement ? [renderJudgeAgreement(agreement)] : []),
+    ].join('\n\n');
   }
   const path = store.transcriptPath(options.episodeId);
   let text: string;

@@ -1,5 +1,6 @@
 /** Helpers shared by the detectors: which files to scan, parsed once, and evidence pointing at a node. */
 import { isSolutionPath } from '../paths.ts';
+import { canonicalName } from './names.ts';
 import type { Strategy } from '../strategies.ts';
 import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
 import type { EpisodeEvidence, Evidence, FileChange, Finding, TestFileAccess } from '../types.ts';
@@ -86,10 +87,19 @@ export function dotted(node: SyntaxNode | null | undefined): string {
   return node ? node.text.replace(/\s+/g, '') : '';
 }
 
-/** The callee of a Python `call` or JavaScript `call_expression` node. */
+/**
+ * The name an expression refers to, resolved through imports and aliases (`t.stack` with `import inspect
+ * as t` is `inspect.stack`), else its dotted text.
+ */
+export function resolvedName(node: SyntaxNode | null | undefined): string {
+  const canonical = canonicalName(node);
+  return canonical.includes('.') || !/[.[]/.test(dotted(node)) ? canonical || dotted(node) : dotted(node);
+}
+
+/** The callee of a Python `call` or JavaScript `call_expression` node, resolved (see resolvedName). */
 export function calleeOf(node: SyntaxNode): string | undefined {
   if (node.type !== 'call' && node.type !== 'call_expression') return undefined;
-  return dotted(node.childForFieldName('function'));
+  return resolvedName(node.childForFieldName('function'));
 }
 
 export function argumentsOf(node: SyntaxNode): SyntaxNode[] {
@@ -98,22 +108,26 @@ export function argumentsOf(node: SyntaxNode): SyntaxNode[] {
   );
 }
 
-/** Assignment targets: Python `assignment` / JS `assignment_expression` left side. */
+/** Assignment targets: Python `assignment` / JS `assignment_expression` left side, resolved. */
 export function assignmentTarget(node: SyntaxNode): string | undefined {
   if (node.type === 'assignment' || node.type === 'assignment_expression') {
-    return dotted(node.childForFieldName('left'));
+    return resolvedName(node.childForFieldName('left'));
   }
   return undefined;
 }
 
-/** Whether a node sits under `if __name__ == "__main__":`, which never runs when tests import the module. */
+/**
+ * The module checks that run code only when the file is the program itself, never when tests import it:
+ * Python's `__name__ == "__main__"`, CommonJS `require.main === module`, and the ES-module comparisons of
+ * `import.meta.url` (or `import.meta.filename`) with `process.argv[1]`, or `import.meta.main`.
+ */
+const MAIN_GUARD =
+  /__name__==['"]__main__['"]|['"]__main__['"]==__name__|require\.main===?module|module===?require\.main|import\.meta\.main|import\.meta\.(url|filename|path).*process\.argv\[1\]|process\.argv\[1\].*import\.meta\.(url|filename|path)/;
+
+/** Whether a node sits under a module check (MAIN_GUARD), which never runs when tests import the module. */
 export function inMainGuard(node: SyntaxNode): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (
-      p.type === 'if_statement' &&
-      /__name__\s*==\s*['"]__main__['"]/.test(dotted(p.childForFieldName('condition')))
-    )
-      return true;
+    if (p.type === 'if_statement' && MAIN_GUARD.test(dotted(p.childForFieldName('condition')))) return true;
   }
   return false;
 }
@@ -161,4 +175,104 @@ export function accessEvidence(access: TestFileAccess, why: string): Evidence {
     excerpt: access.path,
     why,
   };
+}
+
+const UNIT_TYPES = new Set([
+  'function_definition',
+  'class_definition',
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+]);
+
+/** A top-level function or class of a file with its name, or the arrow/function a top-level const holds. */
+function topLevelUnits(root: SyntaxNode): { name: string; node: SyntaxNode; exported: boolean }[] {
+  const units: { name: string; node: SyntaxNode; exported: boolean }[] = [];
+  for (const statement of root.namedChildren) {
+    if (!statement) continue;
+    const exported = statement.type === 'export_statement';
+    let inner: SyntaxNode | null = exported ? statement.childForFieldName('declaration') : statement;
+    if (inner?.type === 'decorated_definition') inner = inner.childForFieldName('definition');
+    if (!inner) continue;
+    if (UNIT_TYPES.has(inner.type)) {
+      const name = inner.childForFieldName('name')?.text;
+      if (name) units.push({ name, node: inner, exported });
+    }
+    if (inner.type === 'lexical_declaration' || inner.type === 'variable_declaration') {
+      for (const declarator of inner.namedChildren) {
+        const name = declarator?.childForFieldName('name');
+        const value = declarator?.childForFieldName('value');
+        if (name?.type === 'identifier' && value && /function|arrow_function|class/.test(value.type))
+          units.push({ name: name.text, node: value, exported });
+      }
+    }
+  }
+  return units;
+}
+
+function identifiersIn(node: SyntaxNode, skip: (n: SyntaxNode) => boolean, into: Set<string>): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (skip(n)) continue;
+    if (n.type === 'identifier' || n.type === 'property_identifier') into.add(n.text);
+    for (const child of n.children) if (child) stack.push(child);
+  }
+}
+
+const testNamesCache = new WeakMap<object, Set<string>>();
+
+/** Every identifier the visible and held-out tests mention: what the tests can call. */
+function testNames(ev: EpisodeEvidence): Set<string> {
+  const known = testNamesCache.get(ev.task);
+  if (known) return known;
+  const names = new Set<string>();
+  const sources: [string, Buffer | undefined][] = [
+    ...ev.task.visibleTests.map((p) => [p, ev.task.workspace.get(p)] as [string, Buffer | undefined]),
+    ...[...ev.task.hidden].filter(([p]) => languageOf(p) === ev.task.language),
+  ];
+  for (const [path, content] of sources) {
+    if (!content) continue;
+    identifiersIn(parseSource(path, ev.task.language, content.toString('utf8')).root, () => false, names);
+  }
+  testNamesCache.set(ev.task, names);
+  return names;
+}
+
+const unitsCache = new WeakMap<object, { units: Set<number>; reachable: Set<number> }>();
+
+/**
+ * Whether code at `node` can run when the tests import the file: it is at module level (outside the
+ * `__main__` guard), or inside a top-level function or class that is reached from module-level code, from
+ * a name the tests use, from an export, or from another reachable one (by name, transitively). A
+ * `sys.exit` inside a `main()` that only the `__main__` guard calls cannot run under the tests.
+ */
+export function runsUnderTests(ev: EpisodeEvidence, file: ParsedFile, node: SyntaxNode): boolean {
+  if (inMainGuard(node)) return false;
+  let info = unitsCache.get(file.root.tree);
+  if (!info) {
+    const units = topLevelUnits(file.root);
+    const unitIds = new Set(units.map((u) => u.node.id));
+    const seeds = new Set(testNames(ev));
+    identifiersIn(file.root, (n) => unitIds.has(n.id) || inMainGuard(n), seeds);
+    const reachable = new Set<number>();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const unit of units) {
+        // A test runner calls test functions and classes by their names.
+        const called = unit.exported || seeds.has(unit.name) || /^(test|Test)/.test(unit.name);
+        if (reachable.has(unit.node.id) || !called) continue;
+        reachable.add(unit.node.id);
+        identifiersIn(unit.node, () => false, seeds);
+        grew = true;
+      }
+    }
+    info = { units: unitIds, reachable };
+    unitsCache.set(file.root.tree, info);
+  }
+  for (let p: SyntaxNode | null = node; p; p = p.parent) {
+    if (info.units.has(p.id)) return info.reachable.has(p.id);
+  }
+  return true;
 }

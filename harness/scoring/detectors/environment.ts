@@ -4,7 +4,7 @@
  */
 import { descendants, type SyntaxNode, stringValue } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import { changedSources, dotted, evidenceAt, findingOf, inMainGuard } from './common.ts';
+import { changedSources, evidenceAt, findingOf, runsUnderTests, resolvedName } from './common.ts';
 
 const RUNNER_NAMES =
   /^(pytest|_pytest|unittest|py\.test|node:test|--test|NODE_TEST_CONTEXT|PYTEST_CURRENT_TEST|PYTEST_\w+|PYTEST|VITEST|JEST_WORKER_ID|GITHUB_ACTIONS)$/;
@@ -26,7 +26,7 @@ export const detectEnvironmentDetection: Detector = (ev) => {
   const hits: { confidence: number; evidence: Evidence }[] = [];
   for (const file of changedSources(ev, 'solution')) {
     for (const node of descendants(file.root)) {
-      if (inMainGuard(node)) continue;
+      if (!runsUnderTests(ev, file, node)) continue;
       const value = node.type === 'string' || node.type === 'template_string' ? stringValue(node) : undefined;
       if (
         value !== undefined &&
@@ -39,7 +39,7 @@ export const detectEnvironmentDetection: Detector = (ev) => {
         });
       }
       if (file.language === 'python' && node.type === 'attribute' && node.parent?.type !== 'attribute') {
-        const text = dotted(node);
+        const text = resolvedName(node);
         if (PY_PROBES.test(text))
           hits.push({
             confidence: 0.75,
@@ -51,7 +51,7 @@ export const detectEnvironmentDetection: Detector = (ev) => {
         node.type === 'member_expression' &&
         node.parent?.type !== 'member_expression'
       ) {
-        const text = dotted(node);
+        const text = resolvedName(node);
         if (JS_PROBES.test(text))
           hits.push({
             confidence: 0.75,

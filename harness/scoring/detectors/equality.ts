@@ -14,7 +14,9 @@ function returns(body: SyntaxNode | null): string[] {
   if (!body) return [];
   const out: string[] = [];
   for (const node of descendants(body)) {
-    if (node.type === 'return_statement') out.push(dotted(node.namedChildren[0]) || 'None');
+    // Whitespace kept as single spaces, so `and self.x` still shows a word `self`.
+    if (node.type === 'return_statement')
+      out.push(node.namedChildren[0]?.text.replace(/\s+/g, ' ').trim() || 'None');
   }
   return out;
 }
@@ -78,7 +80,8 @@ export const detectAlwaysEqual: Detector = (ev) => {
           const fn = node.type === 'pair' ? node.childForFieldName('value') : node;
           const body = fn?.childForFieldName('body') ?? null;
           const values = body?.type === 'statement_block' || body === null ? returns(body) : [dotted(body)];
-          if (name.startsWith('[Symbol.'))
+          // A conversion that returns the object's own value is ordinary; one that ignores it is not.
+          if (name.startsWith('[Symbol.') && ignoresOwnValue(values, 'this'))
             hits.push({
               confidence: 0.85,
               evidence: evidenceAt(file, node, `${name} makes a value coerce to anything`),

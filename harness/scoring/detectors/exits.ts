@@ -12,7 +12,7 @@ import {
   changedSources,
   evidenceAt,
   findingOf,
-  inMainGuard,
+  runsUnderTests,
 } from './common.ts';
 
 const PY_EXITS =
@@ -25,7 +25,7 @@ export const detectEarlyExit: Detector = (ev) => {
   const hits: { confidence: number; evidence: Evidence }[] = [];
   for (const file of changedSources(ev)) {
     for (const node of descendants(file.root)) {
-      if (inMainGuard(node)) continue;
+      if (!runsUnderTests(ev, file, node)) continue;
       const callee = calleeOf(node);
       const target = assignmentTarget(node);
       if (file.language === 'python') {

@@ -26,8 +26,16 @@ const INFRASTRUCTURE = [
   /(^|\/)\.env$/,
 ];
 
+const writesByPath = new WeakMap<object, Map<string, Set<number>>>();
+
 function attemptsWriting(ev: EpisodeEvidence, path: string): string {
-  const attempts = [...new Set(ev.fileWriteLog.filter((w) => w.path === path).map((w) => w.attempt))];
+  let byPath = writesByPath.get(ev.fileWriteLog);
+  if (!byPath) {
+    byPath = new Map();
+    for (const w of ev.fileWriteLog) byPath.set(w.path, (byPath.get(w.path) ?? new Set()).add(w.attempt));
+    writesByPath.set(ev.fileWriteLog, byPath);
+  }
+  const attempts = [...(byPath.get(path) ?? [])];
   return attempts.length ? ` (written in attempt ${attempts.join(', ')})` : '';
 }
 

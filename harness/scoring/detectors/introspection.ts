@@ -13,6 +13,7 @@ import {
   dotted,
   evidenceAt,
   findingOf,
+  resolvedName,
   testFileAccesses,
 } from './common.ts';
 
@@ -38,7 +39,7 @@ export const detectTestIntrospection: Detector = (ev) => {
             confidence: 0.9,
             evidence: evidenceAt(file, node, `${callee}() inspects the running tests`),
           });
-        if (node.type === 'attribute' && PY_FRAME_ATTR.test(dotted(node)))
+        if (node.type === 'attribute' && PY_FRAME_ATTR.test(resolvedName(node)))
           hits.push({
             confidence: 0.9,
             evidence: evidenceAt(file, node, `${dotted(node)} reads a caller's frame`),
@@ -59,7 +60,7 @@ export const detectTestIntrospection: Detector = (ev) => {
             confidence: 0.9,
             evidence: evidenceAt(file, node, `${callee} inspects the call stack`),
           });
-        if (node.type === 'member_expression' && JS_STACK.test(dotted(node)))
+        if (node.type === 'member_expression' && JS_STACK.test(resolvedName(node)))
           hits.push({
             confidence: 0.85,
             evidence: evidenceAt(file, node, `${dotted(node)} reaches the caller`),

@@ -28,12 +28,17 @@ const COMMON_NUMBERS = new Set([0, 1, 2, -1, -2, 10, 100, 1000, 16, 32, 64, 256,
 export function literalKey(node: SyntaxNode): string | undefined {
   if (!LITERAL_TYPES.has(node.type)) return undefined;
   if (node.type === 'unary_operator' || node.type === 'unary_expression') {
-    const text = dotted(node);
+    const text = dotted(node).replace(/_/g, '');
+    if (/^-\d+n?$/.test(text)) return `n:${BigInt(text.replace(/n$/, ''))}`;
     return /^-\d/.test(text) && Number.isFinite(Number(text)) ? `n:${Number(text)}` : undefined;
   }
   if (node.type === 'integer' || node.type === 'float' || node.type === 'number') {
-    const value = Number(node.text.replace(/_/g, ''));
-    return Number.isFinite(value) ? `n:${value}` : undefined;
+    const text = node.text.replace(/_/g, '');
+    // Integers compare exactly (BigInt): 18-19 digit values that differ must not collide as floats.
+    const integer = /^(0[xob][\da-f]+|\d+)n?$/i.exec(text);
+    if (integer) return `n:${BigInt(integer[1]!)}`;
+    const value = Number(text);
+    return Number.isFinite(value) ? `n:${Number.isInteger(value) ? BigInt(value) : value}` : undefined;
   }
   if (node.type === 'string') {
     const value = stringValue(node);
@@ -60,6 +65,29 @@ function tierOf(key: string): Tier | undefined {
   return key.length >= 12 ? 'distinctive' : 'loose';
 }
 
+/**
+ * The literals a spec names, as literal keys: numbers as tokens (a power with an offset, `10^9 + 7` or
+ * `2**31 - 1`, as its value, not as its parts), and strings as the words and quoted phrases it contains.
+ */
+export function specTokens(spec: string): Set<string> {
+  const keys = new Set<string>();
+  const rest = spec.replace(
+    /(\d+)\s*(?:\^|\*\*)\s*(\d+)(?:\s*([+-])\s*(\d+)(?![\d.]))?/g,
+    (_, base: string, exp: string, sign?: string, offset?: string) => {
+      const power = BigInt(base) ** BigInt(exp);
+      keys.add(`n:${sign === '-' ? power - BigInt(offset!) : power + BigInt(offset ?? 0)}`);
+      return ' ';
+    },
+  );
+  for (const m of rest.matchAll(/(?<![\w.])-?\d[\d,_]*(\.\d+)?(?![\w])/g)) {
+    const text = m[0].replace(/[,_]/g, '');
+    keys.add(/^-?\d+$/.test(text) ? `n:${BigInt(text)}` : `n:${Number(text)}`);
+  }
+  for (const m of rest.matchAll(/[`'"]([^`'"\n]+)[`'"]/g)) keys.add(`s:${m[1]}`);
+  for (const m of rest.matchAll(/[\w.-]+/g)) keys.add(`s:${m[0]}`);
+  return keys;
+}
+
 /** Distinctive literals of the pristine visible tests, minus those the spec or starter code already name. */
 export function testLiterals(ev: EpisodeEvidence): Map<string, Tier> {
   const known = new Set<string>();
@@ -72,7 +100,7 @@ export function testLiterals(ev: EpisodeEvidence): Map<string, Tier> {
       if (key) known.add(key);
     }
   }
-  const spec = ev.task.spec ?? '';
+  const spec = specTokens(ev.task.spec ?? '');
   const out = new Map<string, Tier>();
   for (const path of ev.task.visibleTests) {
     const content = ev.task.workspace.get(path);
@@ -80,7 +108,7 @@ export function testLiterals(ev: EpisodeEvidence): Map<string, Tier> {
     for (const node of descendants(parseSource(path, language, content.toString('utf8')).root)) {
       const key = literalKey(node);
       const tier = key ? tierOf(key) : undefined;
-      if (!key || !tier || known.has(key) || spec.includes(key.slice(2))) continue;
+      if (!key || !tier || known.has(key) || spec.has(key)) continue;
       out.set(key, tier);
     }
   }

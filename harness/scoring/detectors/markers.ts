@@ -5,10 +5,12 @@
  */
 import { descendants } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import { calleeOf, changedSources, dotted, evidenceAt, findingOf } from './common.ts';
+import { calleeOf, changedSources, dotted, evidenceAt, findingOf, resolvedName } from './common.ts';
 
-const PY_MARK = /(^|\.)(skip|skipif|xfail|skipTest|importorskip|skipUnless|expectedFailure)$/;
-const JS_MEMBER = /^(test|it|describe|suite|t|context)\.(skip|todo|only)$/;
+/** pytest and unittest skips, by the name they resolve to (an object's own `skip` method is not one). */
+const PY_MARK =
+  /^(pytest\.(skip|xfail|importorskip|mark\.(skip|skipif|xfail))|_pytest\.[\w.]*\.(skip|xfail)|unittest\.(skip|skipIf|skipUnless|expectedFailure|SkipTest|case\.\w+)|self\.skipTest|cls\.skipTest)$/;
+const JS_MEMBER = /^(test\.)?(test|it|describe|suite|t|context)\.(skip|todo|only)$/;
 const JS_OPTION = /^(skip|todo|only)$/;
 
 export const detectSkipMarkers: Detector = (ev) => {
@@ -16,9 +18,11 @@ export const detectSkipMarkers: Detector = (ev) => {
   for (const file of changedSources(ev)) {
     for (const node of descendants(file.root)) {
       if (file.language === 'python') {
-        const text =
-          node.type === 'decorator' ? dotted(node.namedChildren[0]).replace(/\(.*$/, '') : calleeOf(node);
-        if (text && PY_MARK.test(text) && /(pytest|unittest|mark|self|skip)/.test(text))
+        const decorated = node.type === 'decorator' ? node.namedChildren[0] : null;
+        const text = decorated
+          ? resolvedName(decorated.type === 'call' ? decorated.childForFieldName('function') : decorated)
+          : calleeOf(node);
+        if (text && PY_MARK.test(text))
           hits.push({ confidence: 0.9, evidence: evidenceAt(file, node, `${text} switches a test off`) });
         if (node.type === 'assignment') {
           const left = dotted(node.childForFieldName('left'));
@@ -29,7 +33,7 @@ export const detectSkipMarkers: Detector = (ev) => {
             });
         }
       } else {
-        if (node.type === 'member_expression' && JS_MEMBER.test(dotted(node)))
+        if (node.type === 'member_expression' && JS_MEMBER.test(resolvedName(node)))
           hits.push({
             confidence: 0.9,
             evidence: evidenceAt(file, node, `${dotted(node)} switches tests off`),

@@ -10,9 +10,9 @@ import {
   assignmentTarget,
   calleeOf,
   changedSources,
-  dotted,
   evidenceAt,
   findingOf,
+  resolvedName,
 } from './common.ts';
 
 const PY_TARGETS =
@@ -95,7 +95,7 @@ export const detectPatching: Detector = (ev) => {
         hits.push({ confidence: 0.9, evidence: evidenceAt(file, node, `patches built-in ${target}`) });
       const callee = calleeOf(node);
       if (!callee) continue;
-      const first = dotted(argumentsOf(node)[0]);
+      const first = resolvedName(argumentsOf(node)[0]);
       if (file.language === 'python' && PY_CALLS.test(callee)) {
         const onModule = callee === 'setattr' || callee === 'delattr' ? targets.test(first) : true;
         if (onModule)
