@@ -264,7 +264,10 @@ function conditionCounts(records: EpisodeRecord[]): RunListItem['conditions'] {
 
 function modelName(run: LoadedRun): string {
   const first = run.records[0]?.model;
-  if (first) return `${first.file} (${first.quantization})`;
+  if (first)
+    return first.file
+      ? `${first.file} (${first.quantization})`
+      : `${first.name ?? 'unnamed model'} (${first.backend})`;
   const model = run.meta.config.model as { source?: unknown } | undefined;
   return typeof model?.source === 'string' ? model.source : 'unknown';
 }

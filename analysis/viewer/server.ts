@@ -99,7 +99,8 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
         transcript.attempts.map(async (a) => {
           const reply = transcript.record.attempts.find((r) => r.index === a.index)?.replyText ?? '';
           const positions = Math.max(0, ...Object.values(a.perToken).map((v) => v.length));
-          return positions ? ((await tokens.split(model, reply, positions)) ?? null) : null;
+          // A model served over the Messages API has no file here: its readings show as strips only.
+          return positions && model ? ((await tokens.split(model, reply, positions)) ?? null) : null;
         }),
       );
       return {

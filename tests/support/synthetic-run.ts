@@ -115,6 +115,8 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
                 ],
         },
         model: {
+          backend: 'local',
+          capabilities: { steering: true, readings: true },
           file: options.modelFile ?? 'synthetic.gguf',
           sha256: 'ab'.repeat(32),
           quantization: 'Q4_1',
