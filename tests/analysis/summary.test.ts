@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   distinctNgrams,
+  fisherExact,
   fisherPower,
   minimumDetectableDifference,
   renderSummary,
@@ -191,6 +192,26 @@ describe('the detectable difference', () => {
     expect(d20).toBeLessThan(minimumDetectableDifference(10, 0.25)!);
     expect(fisherPower(20, 0.25, 0.25 + d20)).toBeGreaterThanOrEqual(0.8);
     expect(fisherPower(20, 0.25, 0.25 + d20 - 0.01)).toBeLessThan(0.8);
+  });
+
+  it('sums the binomial probabilities over the tables fisherExact rejects, table by table', () => {
+    const pmf = (n: number, p: number) =>
+      Array.from({ length: n + 1 }, (_, k) => {
+        let c = 1;
+        for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+        return c * p ** k * (1 - p) ** (n - k);
+      });
+    for (const [n, p0, p1] of [
+      [7, 0.1, 0.6],
+      [12, 0.25, 0.9],
+      [33, 0.5, 0.3],
+    ] as const) {
+      const [a, b] = [pmf(n, p0), pmf(n, p1)];
+      let direct = 0;
+      for (let x = 0; x <= n; x++)
+        for (let y = 0; y <= n; y++) if (fisherExact(x, n - x, y, n - y) <= 0.05) direct += a[x]! * b[y]!;
+      expect(fisherPower(n, p0, p1)).toBeCloseTo(direct, 12);
+    }
   });
 
   it('is printed with its n and reference rate, or says that nothing is detectable', () => {
