@@ -178,7 +178,12 @@ export class DockerSandbox implements Sandbox {
    * even when the limit is exhausted.
    */
   private async endLeftovers(user: string): Promise<void> {
-    if (!this.destroyed) await sweepUser(this.container, user);
+    // A sweep can miss: its exec may fail to start while every slot is taken, or killed processes may not
+    // be reaped yet when it gives up. Repeat it a few times, a second apart, until it sees nothing left.
+    for (let attempt = 0; attempt < 5 && !this.destroyed; attempt++) {
+      if (await sweepUser(this.container, user)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 
   private async oomKills(): Promise<number> {

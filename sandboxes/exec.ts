@@ -30,6 +30,7 @@ const SWEEP = [
   'left() { for f in /proc/[0-9]*/status; do [ "$f" = /proc/$$/status ] && continue; ' +
     'while read k r x; do [ "$k" = Uid: ] || continue; [ "$r" = "$me" ] && return 0; break; done <"$f"; done; return 1; }',
   'n=0; while left && [ $n -lt 500 ]; do kill -9 -1; n=$((n+1)); left && sleep 0.02; done',
+  '! left',
 ].join('\n');
 
 /** Runs "$@" under timeout, then sweeps; exits with the command's own status. */
@@ -135,7 +136,9 @@ export async function execInContainer(
 
 /**
  * Ends every process of user in the container, without a timeout wrapper (the sweep must not kill its own
- * parent). Returns false when the engine could not run it (a dead container).
+ * parent). Returns true when the sweep saw none of the user's processes left; false when some were left or
+ * the engine could not run it (a dead container, or an exec that could not start while every process slot
+ * was taken).
  */
 export async function sweepUser(container: Docker.Container, user: string): Promise<boolean> {
   try {
