@@ -185,8 +185,14 @@ export async function rescore(
   try {
     await writeReadOnlyTree(sandbox, new Map([...tree.solution, ...tree.protectedFiles]));
 
-    // Held-out files (tests and their data) are never the solution's to read; nor are the visible tests.
-    const watch = [...new Set([...task.visibleTests, ...task.hidden.keys()])];
+    const hiddenPaths = [...task.hidden.keys()].filter((p) =>
+      task.hiddenTests.length > 0
+        ? task.hiddenTests.includes(p)
+        : /(^|\/)(test_[^/]*\.py|[^/]*\.test\.[cm]?js)$/.test(p),
+    );
+    // Test files, held-out or visible, are never the solution's to read. Held-out data files are not
+    // watched: a test may hand one to the solution to read (a file: URL standing in for the network).
+    const watch = [...new Set([...task.visibleTests, ...hiddenPaths])];
     const base = {
       language: task.language,
       timeoutS: testTimeoutS(task),
@@ -195,11 +201,6 @@ export async function rescore(
     };
     const keep = await keeperPids(sandbox);
     const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep);
-    const hiddenPaths = [...task.hidden.keys()].filter((p) =>
-      task.hiddenTests.length > 0
-        ? task.hiddenTests.includes(p)
-        : /(^|\/)(test_[^/]*\.py|[^/]*\.test\.[cm]?js)$/.test(p),
-    );
     if (hiddenPaths.length > 0) await resetBetweenRuns(sandbox, keep);
     const hidden =
       hiddenPaths.length > 0
