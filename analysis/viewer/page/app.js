@@ -115,7 +115,7 @@ async function showRun(runId) {
   const tableBody = el('tbody');
   const count = el('span');
   const pager = el('div', { class: 'pager' });
-  const summary = el('pre', { id: 'summary' }, 'computing the summary…');
+  const reportBox = el('section', { id: 'report' }, el('p', { class: 'note' }, 'building the report…'));
 
   async function load(offset) {
     const query = new URLSearchParams({ ...filter, offset: String(offset), limit: String(PAGE) });
@@ -190,6 +190,9 @@ async function showRun(runId) {
       {},
       `created ${overview.createdAt}, model ${overview.model}, config ${overview.configHash}, ${overview.episodes}${overview.planned ? ` of ${overview.planned}` : ''} episodes recorded`,
     ),
+    el('h3', {}, 'Report'),
+    reportBox,
+    el('h3', {}, 'Episodes'),
     el('div', { class: 'filters' }, selects, count),
     pager,
     el(
@@ -216,30 +219,87 @@ async function showRun(runId) {
       ),
       tableBody,
     ),
-    overview.episodes
-      ? el(
-          'details',
-          {
-            id: 'summary-box',
-            ontoggle: (event) => {
-              if (!event.target.open || summary.dataset.loaded) return;
-              summary.dataset.loaded = 'true';
-              getJson(`/api/runs/${encodeURIComponent(runId)}/summary`).then(
-                (body) => summary.replaceChildren(body.summary),
-                (error) => summary.replaceChildren(String(error.message ?? error)),
-              );
-            },
-          },
-          el(
-            'summary',
-            {},
-            'summary tables (computed when opened: minutes for a run of thousands of episodes)',
-          ),
-          summary,
-        )
-      : el('p', {}, 'No episode recorded yet.'),
   );
   await load(0);
+  // The report comes after the first page of episodes is on screen: it is built on the server when first
+  // asked for, which takes seconds on a run of thousands of episodes.
+  if (overview.episodes) showReport(runId, reportBox);
+  else reportBox.replaceChildren(el('p', {}, 'No episode recorded yet.'));
+}
+
+/** A table whose cells are text. */
+function textTable(header, rows) {
+  return el(
+    'table',
+    {},
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        header.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.map((row) =>
+        el(
+          'tr',
+          {},
+          row.map((cell) => el('td', {}, cell)),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The run's report as `harness report` builds it: the figures (SVG files shown as images, so nothing in
+ * them can run), then the summary as `show` prints it and the report's tables, folded.
+ */
+async function showReport(runId, box) {
+  let report;
+  try {
+    report = await getJson(`/api/runs/${encodeURIComponent(runId)}/report`);
+  } catch (error) {
+    box.replaceChildren(el('p', { class: 'error' }, `report: ${error.message ?? error}`));
+    box.dataset.ready = 'error';
+    return;
+  }
+  const images = report.figures.map((f) =>
+    el(
+      'figure',
+      { 'data-figure': f.name },
+      el('img', {
+        src: `/api/runs/${encodeURIComponent(runId)}/figures/${encodeURIComponent(f.name)}.svg`,
+        alt: f.title,
+      }),
+    ),
+  );
+  const tables = report.sections.map((section) =>
+    el(
+      'div',
+      { class: 'report-section' },
+      el(section.level === 2 ? 'h4' : 'h5', {}, section.heading),
+      (section.text ?? []).map((t) => el('p', { class: 'note' }, t)),
+      section.table ? textTable(section.table.header, section.table.rows) : null,
+    ),
+  );
+  box.replaceChildren(
+    images.length ? el('div', { class: 'figures' }, images) : el('p', {}, 'no figures'),
+    el(
+      'details',
+      { id: 'summary-box' },
+      el('summary', {}, 'summary (as harness show prints it)'),
+      el('pre', { id: 'summary' }, report.summaryText),
+    ),
+    el('details', { id: 'report-tables' }, el('summary', {}, 'report tables'), tables),
+  );
+  // Ready once every figure has loaded or failed (a failed one shows its title instead).
+  await Promise.all([...box.querySelectorAll('img')].map((img) => img.decode().catch(() => undefined)));
+  box.dataset.ready = 'true';
 }
 
 // ---- one episode -----------------------------------------------------------------------------------
@@ -544,12 +604,25 @@ function drawChart(target, record, emotions) {
   // Not red and blue: those are the token scale's two signs.
   const colours = ['#059669', '#9333ea', '#d97706', '#0891b2', '#be185d'];
   const width = Math.max(300, Math.min(700, target.clientWidth || 600));
+  // Symmetric about 0 (the neutral-text mean), so the sign of a reading reads off the chart at once.
+  const reach = Math.max(
+    1,
+    ...series
+      .flat()
+      .filter((v) => v !== null)
+      .map((v) => Math.abs(v)),
+  );
+  const limit = Math.ceil(reach * 2 + 1) / 2;
   new uPlot(
     {
       width,
-      height: 180,
-      scales: { x: { time: false } },
-      axes: [{ label: 'attempt', incrs: [1] }, { label: 'mean reading (sd)' }],
+      height: 220,
+      legend: { live: false },
+      scales: { x: { time: false }, y: { range: [-limit, limit] } },
+      axes: [
+        { label: 'attempt', incrs: [1] },
+        { label: 'mean reading (sd)', size: 56, labelSize: 20 },
+      ],
       series: [
         { label: 'attempt' },
         ...emotions.map((e, i) => ({ label: e, stroke: colours[i % colours.length], width: 2 })),
@@ -566,18 +639,33 @@ async function showEpisode(runId, episodeId) {
   );
   crumbs.replaceChildren(' / ', link(['runs', runId], runId), ' / ', episodeId);
   const body = el('div');
-  const pairs = data.pairs.length
-    ? el(
+  const self = `${runId}/${episodeId}`;
+  const compareLinks = [];
+  if (data.pairs.length)
+    compareLinks.push(
+      el(
         'p',
-        {},
+        { class: 'pairs' },
         'compare with the same task and seed under: ',
-        data.pairs.map((other) => [
-          link(['compare'], other, { a: `${runId}/${episodeId}`, b: `${runId}/${other}` }),
+        data.pairs.map((other) => [link(['compare'], other, { a: self, b: `${runId}/${other}` }), ' ']),
+      ),
+    );
+  if (data.otherRuns.length)
+    compareLinks.push(
+      el(
+        'p',
+        { class: 'other-runs' },
+        'compare with the same task and seed in another run: ',
+        data.otherRuns.map((other) => [
+          link(['compare'], `${other.runId}: ${other.conditionId}`, {
+            a: self,
+            b: `${other.runId}/${other.episodeId}`,
+          }),
           ' ',
         ]),
-      )
-    : null;
-  main.replaceChildren(pairs ?? '', body);
+      ),
+    );
+  main.replaceChildren(...compareLinks, body);
   renderEpisode(data, body, 'e');
 }
 
@@ -591,7 +679,20 @@ async function showCompare() {
     return { key: k, runId: value.slice(0, cut), episodeId: value.slice(cut + 1) };
   });
   crumbs.replaceChildren(' / compare');
-  const columns = sides.map((s) => el('div', { class: 'side', 'data-side': s.key }));
+  const bodies = sides.map(() => el('div'));
+  const columns = sides.map((s, i) =>
+    el(
+      'div',
+      { class: 'side', 'data-side': s.key },
+      el(
+        'p',
+        { class: 'side-head' },
+        `run ${s.runId}, episode `,
+        link(['runs', s.runId, 'episodes', s.episodeId], s.episodeId),
+      ),
+      bodies[i],
+    ),
+  );
   main.replaceChildren(el('div', { class: 'compare' }, columns));
   const loaded = await Promise.all(
     sides.map((side) =>
@@ -604,7 +705,7 @@ async function showCompare() {
     for (const attempt of data.transcript.attempts)
       for (const [emotion, values] of Object.entries(attempt.perToken))
         sharedMax[emotion] = Math.max(sharedMax[emotion] ?? 0, ...values.map((v) => Math.abs(v)));
-  for (const [i, data] of loaded.entries()) renderEpisode(data, columns[i], sides[i].key, sharedMax);
+  for (const [i, data] of loaded.entries()) renderEpisode(data, bodies[i], sides[i].key, sharedMax);
 }
 
 // ---- routing ---------------------------------------------------------------------------------------
