@@ -584,6 +584,16 @@ function renderEpisode(data, container, key, sharedMax) {
         el('h3', {}, 'Readings by attempt (mean over the reply, sd of neutral text)'),
         chart,
       ),
+      el(
+        'details',
+        { class: 'section task-spec' },
+        el(
+          'summary',
+          {},
+          'task description (the first message; the workspace files and reply format followed it)',
+        ),
+        el('pre', {}, transcript.spec),
+      ),
       el('div', {}, 'colour tokens by ', probeSelect, ' ', legend),
       attempts,
       el('h3', {}, 'Files: the workspace before the episode against after it'),
