@@ -72,7 +72,7 @@ async function showRuns() {
               el(
                 'div',
                 {},
-                `${c.id}: cheated on ${c.cheated} of ${c.impossible} impossible${c.impossible ? ` (${((100 * c.cheated) / c.impossible).toFixed(0)} %)` : ''}, ${c.episodes} episodes in all`,
+                `${c.id}: cheated on ${c.cheated} of ${c.impossible} impossible${c.impossible ? ` (${((100 * c.cheated) / c.impossible).toFixed(0)} %)` : ''}, ${c.episodes} episode${c.episodes === 1 ? '' : 's'} in all`,
               ),
             ),
           ),
@@ -190,35 +190,41 @@ async function showRun(runId) {
       {},
       `created ${overview.createdAt}, model ${overview.model}, config ${overview.configHash}, ${overview.episodes}${overview.planned ? ` of ${overview.planned}` : ''} episodes recorded`,
     ),
-    el('h3', {}, 'Report'),
-    reportBox,
     el('h3', {}, 'Episodes'),
     el('div', { class: 'filters' }, selects, count),
     pager,
+    // The list scrolls in its own box, so the report below it is on the first screen too, and its
+    // arrival (after the list) moves nothing the reader is looking at.
     el(
-      'table',
-      { id: 'episodes' },
+      'div',
+      { class: 'episode-box' },
       el(
-        'thead',
-        {},
+        'table',
+        { id: 'episodes' },
         el(
-          'tr',
+          'thead',
           {},
-          [
-            'episode',
-            'task',
-            'family',
-            'kind',
-            'condition',
-            'epoch',
-            'outcome',
-            'strategies',
-            'attempts',
-          ].map((h) => el('th', {}, h)),
+          el(
+            'tr',
+            {},
+            [
+              'episode',
+              'task',
+              'family',
+              'kind',
+              'condition',
+              'epoch',
+              'outcome',
+              'strategies',
+              'attempts',
+            ].map((h) => el('th', {}, h)),
+          ),
         ),
+        tableBody,
       ),
-      tableBody,
     ),
+    el('h3', {}, 'Report (as harness report builds it)'),
+    reportBox,
   );
   await load(0);
   // The report comes after the first page of episodes is on screen: it is built on the server when first
@@ -360,7 +366,7 @@ function fileDiff(change, key) {
   return box;
 }
 
-function renderEpisode(data, container, key, sharedMax) {
+function renderEpisode(data, container, key, sharedMax, chartReach) {
   const { transcript, tokens } = data;
   const record = transcript.record;
   const emotions = [...new Set(transcript.attempts.flatMap((a) => Object.keys(a.perToken)))].sort();
@@ -601,10 +607,10 @@ function renderEpisode(data, container, key, sharedMax) {
     ),
   );
   paintTokens();
-  drawChart(chart, record, emotions);
+  drawChart(chart, record, emotions, chartReach);
 }
 
-function drawChart(target, record, emotions) {
+function drawChart(target, record, emotions, chartReach) {
   const x = record.attempts.map((a) => a.index);
   const series = emotions.map((e) => record.attempts.map((a) => a.readings?.[e]?.z.mean ?? null));
   if (x.length === 0 || emotions.length === 0) {
@@ -615,20 +621,26 @@ function drawChart(target, record, emotions) {
   const colours = ['#059669', '#9333ea', '#d97706', '#0891b2', '#be185d'];
   const width = Math.max(300, Math.min(700, target.clientWidth || 600));
   // Symmetric about 0 (the neutral-text mean), so the sign of a reading reads off the chart at once.
-  const reach = Math.max(
-    1,
-    ...series
-      .flat()
-      .filter((v) => v !== null)
-      .map((v) => Math.abs(v)),
-  );
+  const reach =
+    chartReach ??
+    Math.max(
+      1,
+      ...series
+        .flat()
+        .filter((v) => v !== null)
+        .map((v) => Math.abs(v)),
+    );
   const limit = Math.ceil(reach * 2 + 1) / 2;
   new uPlot(
     {
       width,
       height: 220,
       legend: { live: false },
-      scales: { x: { time: false }, y: { range: [-limit, limit] } },
+      // Half an attempt of margin each side: ticks fall on attempts only, even with one attempt.
+      scales: {
+        x: { time: false, range: [x[0] - 0.5, x[x.length - 1] + 0.5] },
+        y: { range: [-limit, limit] },
+      },
       axes: [
         { label: 'attempt', incrs: [1] },
         { label: 'mean reading (sd)', size: 56, labelSize: 20 },
@@ -703,19 +715,35 @@ async function showCompare() {
       bodies[i],
     ),
   );
-  main.replaceChildren(el('div', { class: 'compare' }, columns));
+  const title = el('h2', {}, 'compare');
+  const note = el('p', { class: 'note' });
+  main.replaceChildren(title, note, el('div', { class: 'compare' }, columns));
   const loaded = await Promise.all(
     sides.map((side) =>
       getJson(`/api/runs/${encodeURIComponent(side.runId)}/episodes/${encodeURIComponent(side.episodeId)}`),
     ),
   );
+  const [a, b] = loaded.map((data) => data.transcript.record);
+  const name = (record, side) =>
+    sides[0].runId === sides[1].runId ? record.conditionId : `${record.conditionId} (run ${side.runId})`;
+  title.textContent = `${a.taskId}, epoch ${a.epoch}, seed ${a.seed}: ${name(a, sides[0])} against ${name(b, sides[1])}`;
+  note.textContent =
+    a.taskId === b.taskId && a.seed === b.seed && a.epoch === b.epoch
+      ? 'Same task, epoch and seed on both sides: they differ by condition or run only.'
+      : `The two episodes are not the same task and seed: the right one is ${b.taskId}, epoch ${b.epoch}, seed ${b.seed}.`;
   // One scale per probe across both sides, so equal colours mean equal readings.
   const sharedMax = {};
   for (const data of loaded)
     for (const attempt of data.transcript.attempts)
       for (const [emotion, values] of Object.entries(attempt.perToken))
         sharedMax[emotion] = Math.max(sharedMax[emotion] ?? 0, ...values.map((v) => Math.abs(v)));
-  for (const [i, data] of loaded.entries()) renderEpisode(data, bodies[i], sides[i].key, sharedMax);
+  // One y range for both charts, too.
+  const means = [a, b].flatMap((r) =>
+    r.attempts.flatMap((attempt) => Object.values(attempt.readings ?? {}).map((v) => Math.abs(v.z.mean))),
+  );
+  const chartReach = Math.max(1, ...means);
+  for (const [i, data] of loaded.entries())
+    renderEpisode(data, bodies[i], sides[i].key, sharedMax, chartReach);
 }
 
 // ---- routing ---------------------------------------------------------------------------------------
