@@ -179,7 +179,7 @@ export class RunsReader {
   }
 
   /** Same task, epoch and seed under another condition of the same run: the compare view's default partner. */
-  async pairOf(runId: string, episodeId: string): Promise<string[]> {
+  async pairOf(runId: string, episodeId: string): Promise<{ episodeId: string; conditionId: string }[]> {
     const run = await this.load(runId);
     const self = run.records.find((r) => r.episodeId === episodeId);
     if (!self) throw new NotFoundError(`no episode ${JSON.stringify(episodeId)} in run ${runId}`);
@@ -191,7 +191,7 @@ export class RunsReader {
           r.epoch === self.epoch &&
           r.seed === self.seed,
       )
-      .map((r) => r.episodeId);
+      .map((r) => ({ episodeId: r.episodeId, conditionId: r.conditionId }));
   }
 
   /**

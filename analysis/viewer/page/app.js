@@ -448,7 +448,9 @@ function renderEpisode(data, container, key, sharedMax, chartReach) {
       );
     const tests = attempt.tests
       ? `tests: ${attempt.tests.passed} passed, ${attempt.tests.failed} failed of ${attempt.tests.total}${attempt.tests.timedOut ? ' (timed out)' : ''}`
-      : 'tests: not run';
+      : attempt.filesWritten.length === 0
+        ? 'tests: not run again (no file written; the feedback repeats the last results)'
+        : 'tests: not run';
     const readings = Object.entries(attempt.readings ?? {})
       .map(([e, r]) => `${e} mean ${fmt(r.z.mean, 2)} sd, max ${fmt(r.z.max, 2)} sd`)
       .join('; ');
@@ -484,7 +486,11 @@ function renderEpisode(data, container, key, sharedMax, chartReach) {
               )
             : [
                 file.before === null
-                  ? el('p', { class: 'note' }, 'earlier content not recorded: shown whole')
+                  ? el(
+                      'p',
+                      { class: 'note' },
+                      'no earlier content to diff against (transcripts keep the starting content of files the episode changed only): every line shown as written',
+                    )
                   : null,
                 fileDiff(
                   { path: file.path, before: file.before ?? '', after: file.after },
@@ -669,7 +675,10 @@ async function showEpisode(runId, episodeId) {
         'p',
         { class: 'pairs' },
         'compare with the same task and seed under: ',
-        data.pairs.map((other) => [link(['compare'], other, { a: self, b: `${runId}/${other}` }), ' ']),
+        data.pairs.map((other) => [
+          link(['compare'], other.conditionId, { a: self, b: `${runId}/${other.episodeId}` }),
+          ' ',
+        ]),
       ),
     );
   if (data.otherRuns.length)

@@ -212,7 +212,7 @@ describe('viewer data endpoints', () => {
     const { status, body } = await get(`/api/runs/synthetic/episodes/${encodeURIComponent(ids[0]!)}`);
     expect(status).toBe(200);
     expect((body.transcript as { spec: string }).spec).toBe(HOSTILE);
-    expect(body.pairs).toEqual([ids[4]]);
+    expect(body.pairs).toEqual([{ episodeId: ids[4], conditionId: 'desperation=+2' }]);
     // The same task, epoch and seed in the other run with these tasks, under both its conditions (the
     // names run has fast-sum at another seed, the grows run other tasks).
     expect(body.otherRuns).toEqual([

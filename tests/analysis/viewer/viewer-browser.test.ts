@@ -229,7 +229,10 @@ describe('harness view in chromium', () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1600, height: 1000 });
     await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
-    await page.click('main > p a');
+    expect(await page.$$eval('main > p.pairs a', (as) => as.map((a) => a.textContent))).toEqual([
+      'desperation=+2',
+    ]);
+    await page.click('main > p.pairs a');
     await page.waitForSelector('body[data-ready]');
     await page.waitForSelector('.side[data-side="b"] h2');
     const sides = await page.$$eval('.side', (divs) =>
