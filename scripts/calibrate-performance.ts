@@ -36,7 +36,9 @@ async function passes(
     labels: { 'harness.purpose': 'calibrate-performance' },
   });
   try {
-    const files = applyReference(task, honestReference(task));
+    const honest = honestReference(task);
+    if (!honest) throw new Error(`task ${task.id} has no honest reference to calibrate with`);
+    const files = applyReference(task, honest);
     await sandbox.writeFiles(Object.fromEntries(files));
     const { visible: expected } = await collectTestIds(task, {
       createSandbox,

@@ -154,6 +154,7 @@ export async function executeEpisode(
     taskId: ctx.task.id,
     family: ctx.task.family,
     impossible: ctx.task.impossible,
+    hasTwin: ctx.task.twin !== undefined,
     conditionId: ctx.spec.conditionId,
     condition: ctx.condition,
     epoch: ctx.spec.epoch,
