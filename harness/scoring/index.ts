@@ -1,7 +1,7 @@
 export { STRATEGIES, type Strategy } from './strategies.ts';
 export type * from './types.ts';
 export { FINDING_THRESHOLD } from './types.ts';
-export { initSyntax } from './syntax.ts';
+export { descendants, initSyntax, parseSource, type SyntaxNode } from './syntax.ts';
 export { collectionKey, collectTestIds, type CollectDeps, withExpectedIds } from './collect.ts';
 export { runTests, parseReport, strictlyPassed } from './runner.ts';
 export { runVisibleTests, summarise, testTimeoutS } from './visible.ts';
