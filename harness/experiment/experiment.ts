@@ -46,7 +46,7 @@ export function summaryOptions(config: HarnessConfig, tasks: readonly TaskDef[])
 export async function resolveExperiment(config: HarnessConfig) {
   const conditions = parseConditions(config.experiment.conditions.join(','));
   const emotions = config.probes.emotions.map(resolveEmotion);
-  const tasks = filterTasks(await loadTasks(), {
+  const tasks = filterTasks(await loadTasks(config.experiment.tasks_dir ?? undefined), {
     ids: config.experiment.tasks,
     families: config.experiment.families,
     limit: config.experiment.limit ?? undefined,
