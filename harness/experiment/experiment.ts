@@ -76,18 +76,18 @@ export async function runExperiment(
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
   await requireImages(resolved.tasks.map((t) => images[t.language]));
   await checkLimits(sandboxLimits(config.sandbox));
-  // Every task's test ids are collected (or read from the cache) before anything is written, so a task
-  // whose tests cannot be collected stops the run here as an input error.
-  const collecting = pLimit(Math.max(1, config.experiment.concurrency));
-  const collectDeps = { createSandbox, limits: sandboxLimits(config.sandbox), images };
-  const tasks = await Promise.all(
-    resolved.tasks.map((t) => collecting(() => withExpectedIds(t, collectDeps))),
-  );
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
     ? await RunStore.resume(options.resume.runsDir, options.resume.runId, plan.length)
     : undefined;
   if (!resumed) await RunStore.checkWritable(config.runs_dir, plan.length);
+  // Every task's test ids are collected (or read from the cache) before the model loads and anything is
+  // written, so a task whose tests cannot be collected stops the run here as an input error.
+  const collecting = pLimit(Math.max(1, config.experiment.concurrency));
+  const collectDeps = { createSandbox, limits: sandboxLimits(config.sandbox), images };
+  const tasks = await Promise.all(
+    resolved.tasks.map((t) => collecting(() => withExpectedIds(t, collectDeps))),
+  );
 
   const backend = await openBackend(config, {
     maxBatch: config.experiment.concurrency,
