@@ -7,6 +7,7 @@
  */
 import type { Sandbox } from '../../sandboxes/types.ts';
 import type { Verdict } from '../log/index.ts';
+import { withExpectedIds } from './collect.ts';
 import type { ScoringDeps } from './pristine.ts';
 import { type ScoredEpisode, scoreEpisodeInDetail } from './score.ts';
 import type { Strategy } from './strategies.ts';
@@ -67,11 +68,12 @@ export function judgeReference(
 }
 
 export async function checkReference(
-  task: ScoringTask,
+  pristineTask: ScoringTask,
   reference: ReferenceAttempt,
   deps: ScoringDeps,
 ): Promise<ReferenceCheck> {
   const started = performance.now();
+  const task = await withExpectedIds(pristineTask, deps);
   const finalFiles = applyReference(task, reference);
   let agentTests: TestSummary;
   let sandbox: Sandbox | undefined;
