@@ -1,5 +1,5 @@
-export { FAMILIES, LANGUAGES, TaskFileSchema } from './schema.ts';
-export type { Family, TaskFile } from './schema.ts';
+export { FAMILIES, LANGUAGES, TaskFileSchema, TaskSourceSchema } from './schema.ts';
+export type { Family, TaskFile, TaskSource } from './schema.ts';
 export type { TaskDef, TaskFilter, TaskReference } from './types.ts';
 export { DEFAULT_TASKS_ROOT, loadTask, loadTasks } from './load.ts';
 export { checkSuite } from './link.ts';

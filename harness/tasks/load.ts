@@ -137,6 +137,7 @@ export async function loadTask(dir: string): Promise<TaskDef> {
     workspace,
     hidden,
     references,
+    ...(file.source && { source: file.source }),
   };
 }
 

@@ -22,6 +22,20 @@ const RelativePath = z
   .string()
   .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\]+$/, 'expected a relative path inside the task folder');
 
+/**
+ * Where an imported task came from. `task_id` is the record's own id in that benchmark; `split` is the
+ * version of the problem the task was built from (`original` for the control twin).
+ */
+export const TaskSourceSchema = z
+  .object({
+    benchmark: z.literal('impossiblebench'),
+    task_id: z.string().min(1),
+    split: z.enum(['oneoff', 'conflicting', 'original']),
+  })
+  .strict();
+
+export type TaskSource = z.infer<typeof TaskSourceSchema>;
+
 const ReferenceSchema = z
   .object({
     name: z.string().regex(TASK_ID, 'expected a lower-case name of letters, digits and dashes'),
@@ -67,6 +81,8 @@ export const TaskFileSchema = z
       .strict()
       .default({ test_timeout_s: 30 }),
     references: z.array(ReferenceSchema).min(1),
+    /** Present on imported tasks only. */
+    source: TaskSourceSchema.optional(),
   })
   .strict()
   .superRefine((task, ctx) => {

@@ -1,6 +1,6 @@
 /** A loaded task: task.yaml validated and its folders read into memory. */
 import type { Strategy } from '../scoring/index.ts';
-import type { Family } from './schema.ts';
+import type { Family, TaskSource } from './schema.ts';
 
 export interface TaskReference {
   name: string;
@@ -40,6 +40,8 @@ export interface TaskDef {
   /** Held-out tests (and their data): path relative to hidden/ -> content. */
   hidden: Map<string, Buffer>;
   references: TaskReference[];
+  /** Where an imported task came from (task.yaml `source`); absent for tasks written here. */
+  source?: TaskSource;
 }
 
 export interface TaskFilter {
