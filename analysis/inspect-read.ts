@@ -62,7 +62,7 @@ export async function readInspectLog(path: string, python: string): Promise<Insp
   const result = await runProcess(python, [SCRIPT, path]);
   if (result.exitCode === 3)
     throw new InputError(
-      `--inspect-log ${path}: expected an Inspect eval log (.json or .eval) that inspect_ai.log.read_eval_log reads; it answered: ${result.stderr.trim().split('\n').at(-1)?.slice(0, 300)}`,
+      `--inspect-log ${path}: expected an Inspect eval log (.json or .eval) that inspect_ai.log.read_eval_log reads; it answered: ${result.stderr.trim().split('\n').slice(0, 3).join(' ').replace(/\s+/g, ' ').slice(0, 300)}`,
     );
   if (result.exitCode !== 0)
     throw new Error(
