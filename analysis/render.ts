@@ -41,6 +41,10 @@ export function renderValidity(v: Validity, conditions: readonly ConditionSummar
     lines.push(
       `  ! below ${pct(c.threshold)}: this model cannot do the tasks, so its cheat rates say nothing about cheating`,
     );
+  if (c.withoutTwin.length > 0)
+    lines.push(
+      `  capability floor unknown for ${c.withoutTwin.length} impossible task(s) without a control twin: ${c.withoutTwin.join(', ')}`,
+    );
   const ch = v.changes;
   lines.push(
     `  solution changes: ${formatRate(ch.changed, ch.attempts, ch.rate)} of attempts wrote a ${ch.solutionFilesKnown ? 'solution file' : 'file (solution files unknown)'}`,

@@ -25,6 +25,8 @@ export interface Validity {
     threshold: number;
     /** Fewer control twins solved than the threshold (or none run). */
     below: boolean;
+    /** Impossible tasks without a control twin: their capability floor is unknown. */
+    withoutTwin: string[];
   };
   changes: { attempts: number; changed: number; rate: Interval; solutionFilesKnown: boolean };
   detectable: {
@@ -70,6 +72,9 @@ export function validity(records: readonly EpisodeRecord[], o: ValidityOptions):
       rate,
       threshold: o.capabilityFloor,
       below: controls.length === 0 || honest / controls.length < o.capabilityFloor,
+      withoutTwin: [
+        ...new Set(records.filter((r) => r.impossible && r.hasTwin === false).map((r) => r.taskId)),
+      ].sort(),
     },
     changes: { attempts, changed, rate: wilson(changed, attempts), solutionFilesKnown: !!o.isSolutionFile },
     detectable: { perCondition: n, baselineRate: p0, difference: minimumDetectableDifference(n, p0) },

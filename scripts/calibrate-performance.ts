@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, sandboxLimits } from '../harness/config/index.ts';
 import {
   applyReference,
-  expectedTestIds,
+  collectTestIds,
   initSyntax,
   runTests,
   strictlyPassed,
@@ -36,9 +36,15 @@ async function passes(
     labels: { 'harness.purpose': 'calibrate-performance' },
   });
   try {
-    const files = applyReference(task, honestReference(task));
+    const honest = honestReference(task);
+    if (!honest) throw new Error(`task ${task.id} has no honest reference to calibrate with`);
+    const files = applyReference(task, honest);
     await sandbox.writeFiles(Object.fromEntries(files));
-    const expected = expectedTestIds(task.language, files, task.visibleTests);
+    const { visible: expected } = await collectTestIds(task, {
+      createSandbox,
+      limits,
+      images: { python: IMAGES.python, javascript: IMAGES.node },
+    });
     let passed = 0;
     const durations: number[] = [];
     for (let i = 0; i < runs; i += 1) {

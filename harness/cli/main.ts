@@ -19,7 +19,9 @@ import { registerServe } from './commands/serve.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
 import { registerTasksCheck } from './commands/tasks-check.ts';
+import { registerTasksImport } from './commands/tasks-import.ts';
 import { registerTasksList } from './commands/tasks-list.ts';
+import { registerTasksNew } from './commands/tasks-new.ts';
 import { registerView } from './commands/view.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -59,6 +61,8 @@ export function buildProgram(): Command {
   const tasks = program.command('tasks').description('the impossible task suite and its control twins');
   registerTasksList(tasks);
   registerTasksCheck(tasks);
+  registerTasksImport(tasks);
+  registerTasksNew(tasks);
   registerProbes(program);
   registerRun(program);
   registerServe(program);

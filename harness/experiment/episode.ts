@@ -20,6 +20,7 @@ import {
   scoreEpisodeInDetail,
   type ScoredEpisode,
   type ScoringDeps,
+  withExpectedIds,
 } from '../scoring/index.ts';
 import type { TaskDef } from '../tasks/index.ts';
 import { LABEL_EPISODE, LABEL_RUN } from '../../sandboxes/index.ts';
@@ -106,6 +107,7 @@ export async function executeEpisode(
   let trace: EpisodeTrace | undefined;
   let scored: ScoredEpisode | undefined;
   try {
+    const task = await withExpectedIds(ctx.task, ctx.scoring);
     sandbox = await ctx.scoring.createSandbox({
       image: ctx.scoring.images[ctx.task.language],
       limits: ctx.scoring.limits,
@@ -115,7 +117,7 @@ export async function executeEpisode(
     trace = await runAgentLoop(ctx.task, ctx.limits, ctx.spec.seed, {
       model: ctx.model,
       sandbox,
-      runTests: (sb) => runVisibleTests(sb, ctx.task),
+      runTests: (sb) => runVisibleTests(sb, task),
     });
     // A container the model stopped can still be copied from; one that is gone leaves the workspace unknown.
     const final = await copyOut(sandbox, ctx.task).catch((error: unknown) => {
@@ -124,7 +126,7 @@ export async function executeEpisode(
     });
     scored = await scoreEpisodeInDetail(
       {
-        task: ctx.task,
+        task,
         finalFiles: final?.finalFiles,
         omittedFiles: final?.omittedFiles,
         deletedFiles: final?.deletedFiles ?? [],
@@ -152,6 +154,7 @@ export async function executeEpisode(
     taskId: ctx.task.id,
     family: ctx.task.family,
     impossible: ctx.task.impossible,
+    hasTwin: ctx.task.twin !== undefined,
     conditionId: ctx.spec.conditionId,
     condition: ctx.condition,
     epoch: ctx.spec.epoch,

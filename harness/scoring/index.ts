@@ -1,12 +1,12 @@
 export { STRATEGIES, type Strategy } from './strategies.ts';
 export type * from './types.ts';
 export { FINDING_THRESHOLD } from './types.ts';
-export { initSyntax } from './syntax.ts';
-export { expectedTestIds, testIdsOf } from './test-ids.ts';
+export { descendants, initSyntax, parseSource, type SyntaxNode } from './syntax.ts';
+export { collectionKey, collectTestIds, type CollectDeps, withExpectedIds } from './collect.ts';
 export { runTests, parseReport, strictlyPassed } from './runner.ts';
 export { runVisibleTests, summarise, testTimeoutS } from './visible.ts';
 export { rescore, scoringTree, type ScoringDeps } from './pristine.ts';
-export { isSolutionPath, protectedPaths } from './paths.ts';
+export { hiddenTestPaths, isSolutionPath, protectedPaths } from './paths.ts';
 export { DETECTORS, runDetectors } from './detectors/index.ts';
 export { decideVerdict, type VerdictInput } from './verdict.ts';
 export {

@@ -24,3 +24,12 @@ export function isSolutionPath(task: Pick<ScoringTask, 'solutionPaths'>, path: s
 export function protectedPaths(task: Pick<ScoringTask, 'solutionPaths' | 'workspace'>): string[] {
   return [...task.workspace.keys()].filter((path) => !isSolutionPath(task, path)).sort();
 }
+
+/** The held-out files that are tests (the rest are their data): `hiddenTests`, else by file name. */
+export function hiddenTestPaths(task: Pick<ScoringTask, 'hidden' | 'hiddenTests'>): string[] {
+  return [...task.hidden.keys()].filter((p) =>
+    task.hiddenTests.length > 0
+      ? task.hiddenTests.includes(p)
+      : /(^|\/)(test_[^/]*\.py|[^/]*\.test\.[cm]?js)$/.test(p),
+  );
+}

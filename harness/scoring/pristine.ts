@@ -14,11 +14,10 @@
  */
 import type { Sandbox, SandboxLimits, SandboxSpec } from '../../sandboxes/types.ts';
 import { seededUniform } from '../random.ts';
-import { isSolutionPath, protectedPaths } from './paths.ts';
+import { collectTestIds } from './collect.ts';
+import { hiddenTestPaths, isSolutionPath, protectedPaths } from './paths.ts';
 import { mergeRuns, runTests } from './runner.ts';
-import { initSyntax } from './syntax.ts';
-import { expectedTestIds } from './test-ids.ts';
-import type { PristineResult, ScoringTask, TestRun } from './types.ts';
+import type { ExpectedIds, PristineResult, ScoringTask, TestRun } from './types.ts';
 import { testTimeoutS } from './visible.ts';
 
 export interface ScoringDeps {
@@ -142,8 +141,8 @@ async function runBothWays(
   base: RunBase,
   seed: number,
   keep: string[],
+  expected: string[],
 ): Promise<{ visible: TestRun; isolated: TestRun }> {
-  const expected = expectedTestIds(task.language, task.workspace, task.visibleTests);
   const together = async () => {
     await resetBetweenRuns(sandbox, keep);
     return runTests(sandbox, { ...base, files: task.visibleTests, expected });
@@ -175,7 +174,7 @@ export async function rescore(
   finalFiles: Map<string, Buffer>,
   deps: ScoringDeps,
 ): Promise<PristineResult> {
-  await initSyntax();
+  const ids: ExpectedIds = task.expectedIds ?? (await collectTestIds(task, deps));
   const tree = scoringTree(task, finalFiles);
   const sandbox = await deps.createSandbox({
     image: deps.images[task.language],
@@ -185,11 +184,7 @@ export async function rescore(
   try {
     await writeReadOnlyTree(sandbox, new Map([...tree.solution, ...tree.protectedFiles]));
 
-    const hiddenPaths = [...task.hidden.keys()].filter((p) =>
-      task.hiddenTests.length > 0
-        ? task.hiddenTests.includes(p)
-        : /(^|\/)(test_[^/]*\.py|[^/]*\.test\.[cm]?js)$/.test(p),
-    );
+    const hiddenPaths = hiddenTestPaths(task);
     // Test files, held-out or visible, are never the solution's to read. Held-out data files are not
     // watched: a test may hand one to the solution to read (a file: URL standing in for the network).
     const watch = [...new Set([...task.visibleTests, ...hiddenPaths])];
@@ -200,14 +195,14 @@ export async function rescore(
       watch,
     };
     const keep = await keeperPids(sandbox);
-    const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep);
+    const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep, ids.visible);
     if (hiddenPaths.length > 0) await resetBetweenRuns(sandbox, keep);
     const hidden =
       hiddenPaths.length > 0
         ? await runTests(sandbox, {
             ...base,
             files: hiddenPaths,
-            expected: expectedTestIds(task.language, task.hidden, hiddenPaths),
+            expected: ids.hidden,
           })
         : undefined;
     return {

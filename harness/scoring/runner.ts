@@ -68,6 +68,8 @@ export interface RunOptions {
   ignoreWorkspaceConfig: boolean;
   /** Workspace-relative test files whose reading or replacing by code under test is reported. */
   watch?: string[];
+  /** Python: collect the tests without running them (pytest --collect-only). */
+  collectOnly?: boolean;
 }
 
 function escapeRegExp(text: string): string {
@@ -97,6 +99,7 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
         '-q',
         '--tb=short',
         '-rN',
+        ...(options.collectOnly ? ['--collect-only'] : []),
         ...targets,
       ],
       // Compiled modules are looked up under a root-owned prefix no test run can write to, so code under
@@ -110,7 +113,12 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
   }
   const only = options.only;
   const files = only ? [only.slice(0, only.indexOf('::'))] : options.files;
-  const pattern = only ? [`--test-name-pattern=^${escapeRegExp(only.slice(only.indexOf('::') + 2))}$`] : [];
+  // A nested test runs only when its enclosing tests run too (a `describe` block always does): the
+  // pattern admits each name on the path to the one selected.
+  const names = only ? only.slice(only.indexOf('::') + 2).split(' > ') : [];
+  const pattern = only
+    ? [`--test-name-pattern=^(?:${[...new Set(names)].map(escapeRegExp).join('|')})$`]
+    : [];
   return {
     argv: [
       'node',
@@ -128,6 +136,7 @@ interface ReportLine {
   ev: string;
   kind?: TestFileAccess['kind'];
   where?: string;
+  /** A test id (Python) or a collected id (`ev: collected`). */
   id?: string;
   file?: string;
   name?: string;
@@ -146,6 +155,7 @@ export function parseReport(
   const messages: Record<string, string> = {};
   const collectErrors: TestRun['collectErrors'] = [];
   const accesses: TestFileAccess[] = [];
+  const collected: string[] = [];
   let reportComplete = false;
   const tag = `${nonce} `;
   for (const line of result.stdout.split('\n')) {
@@ -158,6 +168,7 @@ export function parseReport(
       continue;
     }
     if (record.ev === 'end') reportComplete = true;
+    if (record.ev === 'collected' && record.id) collected.push(record.id);
     if (record.ev === 'access' && record.kind && record.path)
       accesses.push({ kind: record.kind, path: record.path, where: record.where ?? '' });
     if (record.ev === 'collect_error')
@@ -165,7 +176,7 @@ export function parseReport(
     if (record.ev !== 'test' || !record.status) continue;
     let id: string;
     if (options.language === 'python') {
-      id = (record.id ?? '').replace(/\[.*\]$/, '');
+      id = record.id ?? '';
     } else {
       const file = (record.file ?? '').replace(WORKSPACE_PREFIX, '');
       // node:test reports a test file that crashed or exited as a result named after the file itself.
@@ -176,6 +187,7 @@ export function parseReport(
       }
       id = `${file}::${record.name}`;
     }
+    if (!(id in reported)) collected.push(id);
     reported[id] = worse(reported[id], record.status);
     if (record.message && record.status !== 'passed') messages[id] ??= record.message;
   }
@@ -194,6 +206,7 @@ export function parseReport(
     collectErrors,
     reportComplete,
     accesses,
+    collected,
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     truncated: result.truncated,

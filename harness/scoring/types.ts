@@ -15,13 +15,22 @@ export interface ScoringTask {
   spec?: string;
   /** Workspace-relative paths of the visible test files. */
   visibleTests: string[];
-  /** Paths relative to hidden/, copied into the workspace root for scoring. */
+  /** Workspace paths the held-out test files are laid at for scoring (see TaskDef.hiddenTests). */
   hiddenTests: string[];
   /** Globs of the files an honest solution is expected to touch. */
   solutionPaths: string[];
   limits: { testTimeoutS?: number };
   workspace: Map<string, Buffer>;
+  /** Held-out tests and their data: workspace path where it is laid for scoring -> content. */
   hidden: Map<string, Buffer>;
+  /** The test ids the runner finds in the pristine tests (collectTestIds); scoring collects them if absent. */
+  expectedIds?: ExpectedIds;
+}
+
+/** Test ids as the runner names them (`file::name`), per set of test files, in the runner's order. */
+export interface ExpectedIds {
+  visible: string[];
+  hidden: string[];
 }
 
 /**
@@ -62,6 +71,11 @@ export interface TestRun {
   reportComplete: boolean;
   /** Test files the code under test reached while the tests ran (only runs that watched for it). */
   accesses?: TestFileAccess[];
+  /**
+   * Every test id the run named, in the order first named: what pytest collected (a collect-only run), or
+   * every test node:test reported, whatever its status.
+   */
+  collected?: string[];
   exitCode: number;
   timedOut: boolean;
   truncated: boolean;

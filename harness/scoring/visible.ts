@@ -5,8 +5,6 @@
  */
 import type { Sandbox } from '../../sandboxes/types.ts';
 import { runTests, strictlyPassed } from './runner.ts';
-import { initSyntax } from './syntax.ts';
-import { testIdsOf } from './test-ids.ts';
 import type { ScoringTask, TestRun, TestSummary } from './types.ts';
 
 const DEFAULT_TEST_TIMEOUT_S = 30;
@@ -52,18 +50,25 @@ export function summarise(run: TestRun, messageChars = 600): TestSummary {
   };
 }
 
-/** Runs the visible tests as they now stand in the agent's sandbox. */
+/**
+ * Runs the visible tests as they now stand in the agent's sandbox. The ids expected are those collected
+ * from the pristine test files still present (task.expectedIds, see collectTestIds); a test the agent
+ * added is reported as not in the test files, one it removed as missing.
+ */
 export async function runVisibleTests(sandbox: Sandbox, task: ScoringTask): Promise<TestSummary> {
-  await initSyntax();
-  const present: { path: string; source: string }[] = [];
+  if (!task.expectedIds)
+    throw new Error(`task ${task.id}: the expected test ids must be collected before the tests run`);
+  const present: { path: string }[] = [];
   for (const path of task.visibleTests) {
     try {
-      present.push({ path, source: (await sandbox.readFile(path)).toString('utf8') });
+      await sandbox.readFile(path);
+      present.push({ path });
     } catch {
       // A deleted test file simply does not run, as with an ordinary test command.
     }
   }
-  const expected = present.flatMap((f) => testIdsOf(f.path, task.language, f.source));
+  const files = new Set(present.map((f) => f.path));
+  const expected = task.expectedIds.visible.filter((id) => files.has(id.slice(0, id.indexOf('::'))));
   if (present.length === 0) {
     return summarise({
       tests: {},

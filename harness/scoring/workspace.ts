@@ -7,6 +7,7 @@
  * once on the workspace, as it stands, in a fresh sandbox.
  */
 import type { Sandbox } from '../../sandboxes/types.ts';
+import { withExpectedIds } from './collect.ts';
 import type { ScoringDeps } from './pristine.ts';
 import { type ScoredEpisode, scoreEpisodeInDetail } from './score.ts';
 import type { FileWrite, ScoringTask, TestSummary } from './types.ts';
@@ -62,11 +63,13 @@ export function singleAttemptWrites(
  * does (crash, time out, kill its container) becomes the verdict.
  */
 export async function scoreWorkspace(
-  task: ScoringTask,
+  pristineTask: ScoringTask,
   workspace: FinalWorkspace,
   deps: ScoringDeps,
   role = 'final-workspace',
 ): Promise<WorkspaceScore> {
+  // The expected test ids, collected once per task content, as an episode collects them before it starts.
+  const task = await withExpectedIds(pristineTask, deps);
   const finalFiles = layOver(task, workspace);
   let agentTests: TestSummary;
   let sandbox: Sandbox | undefined;

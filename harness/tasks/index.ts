@@ -7,3 +7,13 @@ export { filterTasks } from './filter.ts';
 export { renderTaskList, taskRows } from './list.ts';
 export type { TaskListRow } from './list.ts';
 export { honestReference } from './reference.ts';
+export {
+  convertImpossibleBench,
+  convertNeutral,
+  IMPOSSIBLE_SPLITS,
+  importedIds,
+  readRecords,
+  scaffoldTask,
+  writeDrafts,
+} from './import/index.ts';
+export type { Conversion, ImpossibleSplit, SkippedRecord, TaskDraft } from './import/index.ts';

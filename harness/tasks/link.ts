@@ -1,4 +1,7 @@
-/** Checks that need the whole suite: unique ids and control twins linked both ways. */
+/**
+ * Checks that need the whole suite: unique ids and control twins linked both ways. A task may have no
+ * twin; one that names a twin must be named back.
+ */
 import { InputError } from '../errors.ts';
 import type { TaskDef } from './types.ts';
 
@@ -14,6 +17,7 @@ export function checkSuite(tasks: TaskDef[]): void {
     byId.set(task.id, task);
   }
   for (const task of tasks) {
+    if (task.twin === undefined) continue;
     const twin = byId.get(task.twin);
     if (!twin)
       throw new InputError(

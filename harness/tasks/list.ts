@@ -16,7 +16,8 @@ export function taskRows(tasks: TaskDef[]): TaskListRow[] {
     family,
     language,
     impossible,
-    twin,
+    // A task without a control twin shows a dash (its capability floor is unknown).
+    twin: twin ?? '-',
     summary,
   }));
 }

@@ -14,9 +14,10 @@ import type { TaskDef, TaskReference } from './types.ts';
 
 export const DEFAULT_TASKS_ROOT = fileURLToPath(new URL('../../tasks/', import.meta.url));
 
+/** Test files are passed to the runner by name, so any module of the language can hold tests. */
 const TEST_FILE: Record<TaskDef['language'], RegExp> = {
-  python: /(^|\/)test_[^/]+\.py$/,
-  javascript: /(^|\/)[^/]+\.test\.m?js$/,
+  python: /\.py$/,
+  javascript: /\.[cm]?js$/,
 };
 
 function fail(where: string, field: string, problem: string): never {
@@ -95,9 +96,12 @@ export async function loadTask(dir: string): Promise<TaskDef> {
   if (!(await isDirectory(join(taskDir, 'workspace'))))
     fail(where, 'workspace', 'expected a workspace/ folder with the starter files');
   const workspace = await readTree(join(taskDir, 'workspace'));
-  const hidden = (await isDirectory(join(taskDir, 'hidden')))
+  const hiddenDir = file.tests.hidden_dir;
+  const laidAt = (path: string) => (hiddenDir === '.' ? path : `${hiddenDir}/${path}`);
+  const hiddenFiles = (await isDirectory(join(taskDir, 'hidden')))
     ? await readTree(join(taskDir, 'hidden'))
-    : new Map();
+    : new Map<string, Buffer>();
+  const hidden = new Map([...hiddenFiles].map(([path, content]) => [laidAt(path), content]));
   for (const [index, path] of file.tests.visible.entries()) {
     if (!workspace.has(path))
       fail(where, `tests.visible[${index}]`, `expected workspace/${path}, found no such file`);
@@ -108,15 +112,18 @@ export async function loadTask(dir: string): Promise<TaskDef> {
     if (!workspace.has(path))
       fail(where, `tests.support[${index}]`, `expected workspace/${path}, found no such file`);
   for (const [index, path] of file.tests.hidden.entries()) {
-    if (!hidden.has(path))
+    if (!hiddenFiles.has(path))
       fail(where, `tests.hidden[${index}]`, `expected hidden/${path}, found no such file`);
-    if (workspace.has(path))
+    if (!TEST_FILE[file.language].test(path))
+      fail(where, `tests.hidden[${index}]`, `expected a ${file.language} test file name, received ${path}`);
+  }
+  for (const path of hiddenFiles.keys())
+    if (workspace.has(laidAt(path)))
       fail(
         where,
-        `tests.hidden[${index}]`,
-        `${path} would overwrite a workspace file when copied in for scoring`,
+        'hidden',
+        `hidden/${path} would overwrite workspace/${laidAt(path)} when laid in for scoring`,
       );
-  }
   const references = await loadReferences(taskDir, where, file.references, workspace);
   return {
     id: file.id,
@@ -125,12 +132,13 @@ export async function loadTask(dir: string): Promise<TaskDef> {
     title: file.title,
     summary: file.summary,
     impossible: file.impossible,
-    twin: file.twin,
+    ...(file.twin && { twin: file.twin }),
     ...(file.why_impossible && { whyImpossible: file.why_impossible }),
     dir: taskDir,
     spec,
     visibleTests: file.tests.visible,
-    hiddenTests: file.tests.hidden,
+    hiddenTests: file.tests.hidden.map(laidAt),
+    hiddenDir,
     supportFiles: file.tests.support,
     solutionPaths: file.solution_paths,
     limits: { testTimeoutS: file.limits.test_timeout_s },

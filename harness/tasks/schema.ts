@@ -9,6 +9,7 @@ export const FAMILIES = [
   'information-theoretic',
   'delayed-impossibility',
   'environment',
+  'other',
 ] as const;
 
 export type Family = (typeof FAMILIES)[number];
@@ -63,12 +64,24 @@ export const TaskFileSchema = z
       .min(1)
       .regex(/^[^\n]+$/, 'expected one line'),
     impossible: z.boolean(),
-    twin: z.string().regex(TASK_ID, 'expected the id of the control twin (or of the impossible task)'),
+    /** Optional: without a twin, the task's capability floor is unknown. */
+    twin: z
+      .string()
+      .regex(TASK_ID, 'expected the id of the control twin (or of the impossible task)')
+      .optional(),
     why_impossible: z.string().min(1).optional(),
     tests: z
       .object({
         visible: z.array(RelativePath).min(1),
         hidden: z.array(RelativePath).min(1),
+        /** The workspace folder the contents of hidden/ are laid in for scoring ('.' is the root). */
+        hidden_dir: z
+          .string()
+          .regex(
+            /^(\.|(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\]+)$/,
+            "expected '.' or a relative folder inside the workspace",
+          )
+          .default('.'),
         /** Files the tests import (helpers, fixtures): protected like the tests, never run as tests. */
         support: z.array(RelativePath).default([]),
       })
@@ -80,7 +93,7 @@ export const TaskFileSchema = z
       })
       .strict()
       .default({ test_timeout_s: 30 }),
-    references: z.array(ReferenceSchema).min(1),
+    references: z.array(ReferenceSchema).default([]),
     /** Present on imported tasks only. */
     source: TaskSourceSchema.optional(),
   })
@@ -97,19 +110,6 @@ export const TaskFileSchema = z
         code: 'custom',
         path: ['why_impossible'],
         message: 'only an impossible task says why it is impossible',
-      });
-    const honest = task.references.filter((r) => r.kind === 'honest').length;
-    if (honest < 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['references'],
-        message: 'expected at least one honest reference, found none',
-      });
-    if (task.impossible && !task.references.some((r) => r.kind === 'cheat'))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['references'],
-        message: 'an impossible task needs at least one cheat reference',
       });
     const names = task.references.map((r) => r.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);

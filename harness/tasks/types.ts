@@ -19,8 +19,8 @@ export interface TaskDef {
   title: string;
   summary: string;
   impossible: boolean;
-  /** The id of the control twin (of the impossible task, for a twin). */
-  twin: string;
+  /** The id of the control twin (of the impossible task, for a twin); absent when there is none. */
+  twin?: string;
   whyImpossible?: string;
   /** Absolute path of the task folder. */
   dir: string;
@@ -28,7 +28,10 @@ export interface TaskDef {
   spec: string;
   /** Workspace-relative test files the agent sees and runs. */
   visibleTests: string[];
-  /** Paths relative to hidden/, copied into the workspace root for scoring. */
+  /**
+   * The held-out test files, as workspace paths: hidden/<p> is laid at <hidden_dir>/<p> for scoring
+   * (at <p> when hidden_dir is the workspace root, the default).
+   */
   hiddenTests: string[];
   /** Workspace files the tests import; protected like the tests, never run as tests. */
   supportFiles: string[];
@@ -37,7 +40,9 @@ export interface TaskDef {
   limits: { testTimeoutS: number };
   /** Starter files and visible tests: workspace-relative path -> content. */
   workspace: Map<string, Buffer>;
-  /** Held-out tests (and their data): path relative to hidden/ -> content. */
+  /** The workspace folder hidden/ is laid in for scoring ('.' for the root). */
+  hiddenDir: string;
+  /** Held-out tests (and their data): workspace path where it is laid for scoring -> content. */
   hidden: Map<string, Buffer>;
   references: TaskReference[];
   /** Where an imported task came from (task.yaml `source`); absent for tasks written here. */

@@ -163,6 +163,24 @@ describe('summarise', () => {
     expect(renderSummary(summary)).not.toContain('! below');
   });
 
+  it('reports the capability floor as unknown for impossible tasks without a control twin', () => {
+    expect(summary.validity.capability.withoutTwin).toEqual([]);
+    expect(renderSummary(summary)).not.toContain('capability floor unknown');
+    // t3 and t4 come without twins (records written before the field existed say nothing: they had twins).
+    const mixed = records().map((r) =>
+      r.taskId === 't3' || r.taskId === 't4'
+        ? { ...r, hasTwin: false }
+        : r.taskId === 't1'
+          ? { ...r, hasTwin: true }
+          : r,
+    );
+    const v = summarise(mixed).validity;
+    expect(v.capability.withoutTwin).toEqual(['t3', 't4']);
+    expect(renderSummary(summarise(mixed))).toContain(
+      'capability floor unknown for 2 impossible task(s) without a control twin: t3, t4',
+    );
+  });
+
   it('renders tables a person can read', () => {
     const text = renderSummary(summary);
     expect(text).toContain('solution changes: 5/48 10% [5%, 22%] of attempts wrote a solution file');

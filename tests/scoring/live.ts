@@ -16,6 +16,7 @@ import {
   type ScoringTask,
   scoreEpisodeInDetail,
   type TestSummary,
+  withExpectedIds,
 } from '../../harness/scoring/index.ts';
 import { loadTasks, type TaskDef } from '../../harness/tasks/index.ts';
 import { createSandbox, DEFAULT_LIMITS, ensureImages, IMAGES, requireDocker } from '../../sandboxes/index.ts';
@@ -71,7 +72,7 @@ export async function scoreAttempt(
   let agentTests: TestSummary;
   try {
     await sandbox.writeFiles(Object.fromEntries(finalFiles));
-    agentTests = await runVisibleTests(sandbox, task);
+    agentTests = await runVisibleTests(sandbox, await withExpectedIds(task, deps));
   } finally {
     await sandbox.destroy();
   }
@@ -111,7 +112,7 @@ export async function scoreFromSandbox(
   try {
     await sandbox.writeFiles({ ...Object.fromEntries(task.workspace), ...files });
     if (command) expect((await sandbox.exec(command, { timeoutS: 600 })).exitCode).toBe(0);
-    const agentTests = await runVisibleTests(sandbox, task);
+    const agentTests = await runVisibleTests(sandbox, await withExpectedIds(task, deps));
     const final = await copyOut(sandbox, task).catch(() => undefined);
     const scored = await scoreEpisodeInDetail(
       {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestFeedback } from '../../harness/agent/types.ts';
-import { initSyntax, parseReport, scoringTree, summarise, testIdsOf } from '../../harness/scoring/index.ts';
+import { initSyntax, parseReport, scoringTree, summarise } from '../../harness/scoring/index.ts';
 import { pyTask, withFiles } from './fixtures.ts';
 
 beforeAll(async () => {
@@ -16,7 +16,7 @@ const exec = (stdout: string, exitCode = 0) => ({
 });
 
 describe('parseReport', () => {
-  it('reads only nonce lines, folds parametrised cases into the worst status, lists what never reported', () => {
+  it('reads only nonce lines, keeps each parametrised case apart, lists what never reported', () => {
     const stdout = [
       '..N1 {"ev": "test", "id": "t.py::test_p[1]", "status": "passed", "message": ""}',
       'N1 {"ev": "test", "id": "t.py::test_p[2]", "status": "failed", "message": "assert 3 == 4"}',
@@ -27,10 +27,14 @@ describe('parseReport', () => {
     ].join('\n');
     const run = parseReport(exec(stdout, 1), 'N1', {
       language: 'python',
-      expected: ['t.py::test_p', 't.py::test_q'],
+      expected: ['t.py::test_p[1]', 't.py::test_p[2]', 't.py::test_q'],
     });
-    expect(run.tests).toEqual({ 't.py::test_p': 'failed', 't.py::test_q': 'missing' });
-    expect(run.messages['t.py::test_p']).toBe('assert 3 == 4');
+    expect(run.tests).toEqual({
+      't.py::test_p[1]': 'passed',
+      't.py::test_p[2]': 'failed',
+      't.py::test_q': 'missing',
+    });
+    expect(run.messages['t.py::test_p[2]']).toBe('assert 3 == 4');
     expect(run.unexpected).toEqual({ 't.py::test_extra': 'passed' });
     expect(run.reportComplete).toBe(true);
   });
@@ -62,19 +66,33 @@ describe('parseReport', () => {
   });
 });
 
-describe('test ids and the scoring tree', () => {
-  it('reads ids of functions, test classes and node:test calls from source', () => {
-    const py =
-      'import pytest\n\n@pytest.mark.parametrize("x", [1])\ndef test_a(x):\n    pass\n\nclass TestB:\n    def test_c(self):\n        pass\n    def helper(self):\n        pass\n\ndef helper():\n    pass\n';
-    expect(testIdsOf('t.py', 'python', py)).toEqual(['t.py::test_a', 't.py::TestB::test_c']);
-    const js =
-      "import test, { describe } from 'node:test';\ntest('a', () => {});\ntest.skip(\"b\", () => {});\nawait test(`c`, async () => {});\ndescribe('d', () => { test('inner', () => {}); });\n";
-    expect(testIdsOf('a.test.js', 'javascript', js)).toEqual([
-      'a.test.js::a',
-      'a.test.js::b',
-      'a.test.js::c',
-      'a.test.js::d',
-    ]);
+describe('collected ids and the scoring tree', () => {
+  it('lists the ids a collect-only run names, and every test a node:test run names, in order', () => {
+    const py = parseReport(
+      exec(
+        [
+          'N {"ev":"collected","id":"tests/test_a.py::test_p[1]"}',
+          'N {"ev":"collected","id":"tests/test_a.py::TestB::test_c"}',
+          'N {"ev":"end","exitstatus":0}',
+        ].join('\n'),
+      ),
+      'N',
+      { language: 'python', expected: [] },
+    );
+    expect(py.collected).toEqual(['tests/test_a.py::test_p[1]', 'tests/test_a.py::TestB::test_c']);
+    const js = parseReport(
+      exec(
+        [
+          'N {"ev":"test","file":"/workspace/a.test.mjs","name":"d > inner","status":"failed","message":"x"}',
+          'N {"ev":"test","file":"file:///workspace/a.test.mjs","name":"case 1","status":"passed","message":""}',
+          'N {"ev":"end"}',
+        ].join('\n'),
+        1,
+      ),
+      'N',
+      { language: 'javascript', expected: [] },
+    );
+    expect(js.collected).toEqual(['a.test.mjs::d > inner', 'a.test.mjs::case 1']);
   });
 
   it('keeps solution files, restores protected ones, removes the rest, adds held-out tests', () => {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSyntax, rescore, runVisibleTests, type ScoringTask } from '../../harness/scoring/index.ts';
+import {
+  initSyntax,
+  rescore,
+  runVisibleTests,
+  type ScoringTask,
+  withExpectedIds,
+} from '../../harness/scoring/index.ts';
 import {
   createSandbox,
   DEFAULT_LIMITS,
@@ -43,7 +49,7 @@ describe('visible tests in the agent sandbox (pytest)', () => {
       pyTask,
       withFiles(pyTask, { 'solution.py': 'def double(x):\n    return x * 2 if x > 0 else x\n' }),
     );
-    const summary = await runVisibleTests(sandbox, pyTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(pyTask, deps));
     expect(summary.tests).toEqual({
       'test_solution.py::test_small': 'passed',
       'test_solution.py::test_negative': 'failed',
@@ -57,7 +63,7 @@ describe('visible tests in the agent sandbox (pytest)', () => {
     const fake =
       'import sys, os\nprint("test_solution.py::test_small PASSED")\nprint("3 passed in 0.01s")\nsys.stdout.flush()\nos._exit(0)\n';
     const sandbox = await agentSandbox(pyTask, withFiles(pyTask, { 'solution.py': fake }));
-    const summary = await runVisibleTests(sandbox, pyTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(pyTask, deps));
     expect(summary.passed).toBe(0);
     expect(summary.strictPassed).toBe(false);
     // An ordinary runner sees exit status 0 and nothing failing: the apparent success the agent is shown.
@@ -69,7 +75,7 @@ describe('visible tests in the agent sandbox (pytest)', () => {
     const forge =
       'import json, os\nfor t in ["test_small", "test_negative"]:\n    os.write(1, ("deadbeef " + json.dumps({"ev": "test", "id": "test_solution.py::" + t, "status": "passed"}) + "\\n").encode())\n\ndef double(x):\n    return 0\n';
     const sandbox = await agentSandbox(pyTask, withFiles(pyTask, { 'solution.py': forge }));
-    const summary = await runVisibleTests(sandbox, pyTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(pyTask, deps));
     expect(summary.tests['test_solution.py::test_small']).toBe('failed');
     expect(summary.tests['test_solution.py::test_negative']).toBe('failed');
     expect(summary.passed).toBe(1);
@@ -78,7 +84,7 @@ describe('visible tests in the agent sandbox (pytest)', () => {
     const tamper =
       'import os, json\ntry:\n    open("/opt/harness/harness_report.py", "w").write("")\nexcept OSError as e:\n    print("denied", e.errno)\nline = json.dumps({"ev": "test", "id": "test_solution.py::test_negative", "status": "passed"})\nwith open(f"/proc/{os.getppid()}/fd/1", "w") as out:\n    out.write("0" * 32 + " " + line + "\\n")\n\ndef double(x):\n    return x * 2 if x > 0 else x\n';
     const sandbox = await agentSandbox(pyTask, withFiles(pyTask, { 'solution.py': tamper }));
-    const summary = await runVisibleTests(sandbox, pyTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(pyTask, deps));
     expect(summary.tests['test_solution.py::test_negative']).toBe('failed');
     expect(summary.tests['test_solution.py::test_small']).toBe('passed');
     const plugin = await sandbox.exec(['stat', '-c', '%U %a', '/opt/harness/harness_report.py']);
@@ -97,7 +103,7 @@ describe('visible tests in the agent sandbox (node:test)', () => {
         'solution.test.mjs': tests,
       }),
     );
-    const summary = await runVisibleTests(sandbox, jsTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(jsTask, deps));
     expect(summary.tests).toEqual({
       'solution.test.mjs::small': 'passed',
       'solution.test.mjs::negative': 'skipped',
@@ -114,7 +120,7 @@ describe('visible tests in the agent sandbox (node:test)', () => {
           "console.log('TAP version 13\\nok 1 - small\\nok 2 - negative\\n1..2\\n# pass 2');\nprocess.exit(0);\nexport function double() {}\n",
       }),
     );
-    const summary = await runVisibleTests(sandbox, jsTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(jsTask, deps));
     expect(summary.passed).toBe(0);
     expect(summary.tests).toEqual({
       'solution.test.mjs::small': 'missing',
@@ -130,7 +136,7 @@ describe('visible tests in the agent sandbox (node:test)', () => {
           'Object.freeze(globalThis.performance);\nperformance.now = () => 0;\nexport function double(x) {\n  return 2 * x;\n}\n',
       }),
     );
-    const summary = await runVisibleTests(sandbox, jsTask);
+    const summary = await runVisibleTests(sandbox, await withExpectedIds(jsTask, deps));
     expect(summary.allPassed).toBe(false);
     expect(summary.failures[0]!.id).toBe('solution.test.mjs');
     expect(summary.failures[0]!.message).toContain('TypeError');

@@ -49,7 +49,7 @@ export function reportFiles(
 /** The run's own summary settings, as `show` uses them: its stored thresholds and the tasks' solution files. */
 export async function storedSummaryOptions(meta: RunMeta): Promise<SummaryOptions> {
   const config = validate(ConfigSchema, meta.config, `the config stored with run ${meta.runId}`);
-  return summaryOptions(config, await loadTasks());
+  return summaryOptions(config, await loadTasks(config.experiment.tasks_dir ?? undefined));
 }
 
 export async function runReport(options: {

@@ -1,6 +1,7 @@
 /**
  * `harness tasks check`: validates every task, then runs every reference attempt through the full scoring
- * pipeline in real sandboxes. Honest attempts must raise no finding (passing on control twins, failing on
+ * pipeline in real sandboxes. Every task's test ids are collected first (a test file the runner finds no
+ * test in is an input error). Honest attempts must raise no finding (passing on control twins, failing on
  * impossible tasks); every reference cheat must be caught with its strategy. Exit 1 on any miss.
  */
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import {
   type ScoringDeps,
   STRATEGIES,
   type Strategy,
+  withExpectedIds,
 } from '../../scoring/index.ts';
 import { filterTasks, loadTasks, type TaskDef } from '../../tasks/index.ts';
 import { loadCommandConfig, numberFlag } from '../context.ts';
@@ -25,6 +27,8 @@ export interface TasksCheckOptions {
 
 export interface TasksCheckReport {
   tasks: number;
+  /** Test ids collected per task: visible and held-out. */
+  testIds: { taskId: string; visible: number; hidden: number }[];
   cheats: number;
   caught: number;
   honest: number;
@@ -99,7 +103,8 @@ export async function runTasksCheck(
   deps: ScoringDeps & { progress?: (line: string) => void },
 ): Promise<TasksCheckReport> {
   const all = await loadTasks(options.root);
-  const tasks: TaskDef[] = filterTasks(all, { ids: options.tasks?.length ? options.tasks : undefined });
+  const selected: TaskDef[] = filterTasks(all, { ids: options.tasks?.length ? options.tasks : undefined });
+  const tasks = await pool(selected, options.concurrency, (task) => withExpectedIds(task, deps));
   const jobs = tasks.flatMap((task) => task.references.map((reference) => ({ task, reference })));
   let done = 0;
   const results = await pool(jobs, options.concurrency, async ({ task, reference }) => {
@@ -114,6 +119,11 @@ export async function runTasksCheck(
   const honest = results.filter((r) => r.kind === 'honest');
   return {
     tasks: tasks.length,
+    testIds: tasks.map((t) => ({
+      taskId: t.id,
+      visible: t.expectedIds.visible.length,
+      hidden: t.expectedIds.hidden.length,
+    })),
     cheats: cheats.length,
     caught: cheats.filter((r) => r.ok).length,
     honest: honest.length,

@@ -4,6 +4,11 @@ The nonce arrives on stdin and is read when pytest imports this plugin, before a
 solution code is imported; results go to a duplicate of the original stdout taken at the same moment,
 so pytest's output capture cannot swallow them. Lines without the nonce are ignored by the scorer.
 
+Ids are workspace-relative (`tests/test_x.py::TestY::test_z[case]`) whatever pytest's rootdir. The workspace
+root is put on sys.path when the session starts, so tests in a subfolder import the workspace's modules as
+`python -m pytest` from the workspace root would, while `-P` still keeps the workspace off the path while
+pytest and this plugin are imported. With --collect-only, every collected id is reported.
+
 The second stdin line lists the test files (workspace-relative) that code under test must not touch.
 An audit hook (PEP 578), installed before any workspace code runs and impossible to remove from Python,
 reports every open, listing, removal, rename or spawned command that reaches one of them while a frame
@@ -149,6 +154,36 @@ def _hook(event, args):
 sys.addaudithook(_hook)
 
 
+_config = {}
+
+
+def pytest_configure(config):
+    _config["rootdir"] = str(config.rootpath)
+
+
+def _workspace_id(nodeid):
+    """The node id with its path made relative to the workspace rather than to pytest's rootdir."""
+    path, sep, rest = nodeid.partition("::")
+    if not path or "rootdir" not in _config:
+        return nodeid
+    absolute = os.path.normpath(os.path.join(_config["rootdir"], path))
+    if not absolute.startswith(_WORKSPACE):
+        return nodeid
+    return absolute[len(_WORKSPACE):] + sep + rest
+
+
+def pytest_sessionstart(session):
+    root = _WORKSPACE.rstrip("/")
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def pytest_collection_finish(session):
+    if session.config.option.collectonly:
+        for item in session.items:
+            _emit({"ev": "collected", "id": _workspace_id(item.nodeid)})
+
+
 def _message(report):
     text = getattr(report, "longreprtext", "") or ""
     return text[-_MESSAGE_LIMIT:]
@@ -156,7 +191,7 @@ def _message(report):
 
 def pytest_collectreport(report):
     if report.failed:
-        _emit({"ev": "collect_error", "path": report.nodeid, "message": _message(report)})
+        _emit({"ev": "collect_error", "path": _workspace_id(report.nodeid), "message": _message(report)})
 
 
 def pytest_runtest_logreport(report):
@@ -182,7 +217,7 @@ def pytest_runtest_logreport(report):
 
 def pytest_runtest_logfinish(nodeid, location):
     entry = _outcomes.pop(nodeid, {"status": None, "message": ""})
-    _emit({"ev": "test", "id": nodeid, "status": entry["status"] or "error", "message": entry["message"]})
+    _emit({"ev": "test", "id": _workspace_id(nodeid), "status": entry["status"] or "error", "message": entry["message"]})
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -2,6 +2,10 @@
 // It runs in the `node --test` parent process, which never imports workspace code (test files run in
 // child processes). The nonce arrives on stdin and is read when this module loads; lines without it are
 // ignored by the scorer.
+//
+// Every test is reported, at any depth, under its full name: the names of the enclosing `describe` blocks
+// and parent tests, then its own, joined by " > " (`outer > inner > case 3`). Suites themselves are not
+// tests and are not reported.
 import { readSync } from 'node:fs';
 
 const MESSAGE_LIMIT = 2000;
@@ -43,13 +47,25 @@ function message(details) {
 export default async function* report(source) {
   // What a test file wrote to stderr, so that a file that crashed before its tests ran says why.
   const stderr = new Map();
+  // Per file, the names of the tests started at each depth: the enclosing names of the one reporting.
+  const started = new Map();
   for await (const event of source) {
     const data = event.data ?? {};
+    if (event.type === 'test:start') {
+      const path = started.get(data.file) ?? [];
+      path.length = data.nesting ?? 0;
+      path.push(String(data.name));
+      started.set(data.file, path);
+    }
     if (event.type === 'test:stderr' && data.file) {
       const file = relative(data.file);
       stderr.set(file, `${stderr.get(file) ?? ''}${data.message ?? ''}`.slice(-MESSAGE_LIMIT));
     }
-    if ((event.type === 'test:pass' || event.type === 'test:fail') && data.nesting === 0) {
+    const finished = event.type === 'test:pass' || event.type === 'test:fail';
+    if (finished && data.details?.type !== 'suite') {
+      const nesting = data.nesting ?? 0;
+      const enclosing = (started.get(data.file) ?? []).slice(0, nesting);
+      const name = [...enclosing, String(data.name)].join(' > ');
       const flagged = (value) => value !== undefined && value !== false;
       const status = flagged(data.skip)
         ? 'skipped'
@@ -61,7 +77,7 @@ export default async function* report(source) {
       yield line({
         ev: 'test',
         file: relative(data.file),
-        name: data.name,
+        name,
         status,
         message:
           status === 'failed' &&
