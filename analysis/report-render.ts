@@ -11,7 +11,8 @@ export const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed
 const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const interval = (low: number, high: number, f: (x: number) => string) => `[${f(low)}, ${f(high)}]`;
 
-interface Section {
+/** One titled part of the report: what markdown, HTML and the viewer's run page each lay out in their own way. */
+export interface ReportSection {
   heading: string;
   level: 2 | 3;
   /** Paragraphs before the table. */
@@ -19,8 +20,9 @@ interface Section {
   table?: { header: string[]; rows: string[][] };
 }
 
-function sections(report: Report): Section[] {
-  const out: Section[] = [];
+/** The report's sections after its summary and figures, with their numbers formatted as text. */
+export function reportSections(report: Report): ReportSection[] {
+  const out: ReportSection[] = [];
   out.push({
     heading: 'Cheat rate per condition',
     level: 2,
@@ -117,7 +119,8 @@ function sections(report: Report): Section[] {
   return out;
 }
 
-function runLine(report: Report): string {
+/** One line naming the run: config hash, creation time, episodes recorded (of planned), models. */
+export function runLine(report: Report): string {
   const r = report.run;
   const planned = r.plannedEpisodes === undefined ? '' : ` of ${r.plannedEpisodes}`;
   const models = r.models.length ? `; model ${r.models.join(', ')}` : '';
@@ -147,7 +150,7 @@ export function renderReportMarkdown(report: Report, figures: Figure[], figureDi
     lines.push('## Figures', '');
     for (const f of figures) lines.push(`![${f.title}](${figureDir}/${f.name}.svg)`, '');
   }
-  for (const s of sections(report)) {
+  for (const s of reportSections(report)) {
     lines.push(`${'#'.repeat(s.level)} ${s.heading}`, '');
     for (const t of s.text ?? []) lines.push(t, '');
     if (s.table) {
@@ -175,7 +178,7 @@ export function renderReportHtml(report: Report, figures: Figure[]): string {
     body.push('<h2>Figures</h2>');
     for (const f of figures) body.push(`<figure id="figure-${escapeHtml(f.name)}">${f.svg}</figure>`);
   }
-  for (const s of sections(report)) {
+  for (const s of reportSections(report)) {
     body.push(`<h${s.level}>${escapeHtml(s.heading)}</h${s.level}>`);
     for (const t of s.text ?? []) body.push(`<p>${escapeHtml(t)}</p>`);
     if (s.table) {

@@ -6,9 +6,7 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { ConfigSchema, validate } from '../../harness/config/index.ts';
 import { InputError } from '../../harness/errors.ts';
-import { summaryOptions } from '../../harness/experiment/experiment.ts';
 import { readRecords } from '../../harness/experiment/runner.ts';
 import { checkEntryName, RunStore } from '../../harness/experiment/store.ts';
 import {
@@ -17,9 +15,6 @@ import {
   type Transcript,
   TranscriptSchema,
 } from '../../harness/log/index.ts';
-import { loadTasks, type TaskDef } from '../../harness/tasks/index.ts';
-import { renderSummary } from '../render.ts';
-import { type RunSummary, summarise } from '../summary.ts';
 
 /** An id from a URL that names nothing inside the runs directory: the server answers 404. */
 export class NotFoundError extends InputError {}
@@ -58,18 +53,15 @@ export interface EpisodeFilter {
   strategy?: string;
 }
 
-interface LoadedRun {
+export interface LoadedRun {
   key: string;
   meta: RunMeta;
   store: RunStore;
   records: EpisodeRecord[];
-  /** Computed on first request only: the summary's power analysis grows steeply with the run's size. */
-  summary?: Promise<RunSummary>;
 }
 
 export class RunsReader {
   private readonly cache = new Map<string, LoadedRun>();
-  private tasks?: Promise<TaskDef[]>;
 
   constructor(readonly runsDir: string) {}
 
@@ -115,7 +107,7 @@ export class RunsReader {
     return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** A run's header, its summary tables as text, and the values each filter can take. */
+  /** A run's header and the values each filter can take. */
   async overview(runId: string) {
     const run = await this.load(runId);
     const values = (f: (r: EpisodeRecord) => string[]) =>
@@ -135,21 +127,6 @@ export class RunsReader {
         strategy: values((r) => [...r.verdict.strategies, ...r.verdict.attemptedStrategies]),
       },
     };
-  }
-
-  /**
-   * The run's summary tables as `show` prints them: the stored config's thresholds and the tasks'
-   * solution files. Computed once per version of the run's episode log.
-   */
-  async summary(runId: string): Promise<string> {
-    const run = await this.load(runId);
-    if (!run.records.length) return '';
-    run.summary ??= (async () => {
-      const config = validate(ConfigSchema, run.meta.config, `the config stored with run ${run.meta.runId}`);
-      this.tasks ??= loadTasks();
-      return summarise(run.records, summaryOptions(config, await this.tasks));
-    })();
-    return renderSummary(await run.summary);
   }
 
   /** Rows `offset` to `offset + limit` of the episodes that pass `filter`, in record order. */
@@ -202,7 +179,7 @@ export class RunsReader {
   }
 
   /** Same task, epoch and seed under another condition of the same run: the compare view's default partner. */
-  async pairOf(runId: string, episodeId: string): Promise<string[]> {
+  async pairOf(runId: string, episodeId: string): Promise<{ episodeId: string; conditionId: string }[]> {
     const run = await this.load(runId);
     const self = run.records.find((r) => r.episodeId === episodeId);
     if (!self) throw new NotFoundError(`no episode ${JSON.stringify(episodeId)} in run ${runId}`);
@@ -214,10 +191,37 @@ export class RunsReader {
           r.epoch === self.epoch &&
           r.seed === self.seed,
       )
-      .map((r) => r.episodeId);
+      .map((r) => ({ episodeId: r.episodeId, conditionId: r.conditionId }));
   }
 
-  private async load(runId: string): Promise<LoadedRun> {
+  /**
+   * The same task, epoch and seed in the other runs of the runs directory (under any condition): the
+   * compare view's partners across runs. Runs that cannot be read are left out.
+   */
+  async sameTaskInOtherRuns(
+    runId: string,
+    episodeId: string,
+  ): Promise<{ runId: string; episodeId: string; conditionId: string }[]> {
+    const run = await this.load(runId);
+    const self = run.records.find((r) => r.episodeId === episodeId);
+    if (!self) throw new NotFoundError(`no episode ${JSON.stringify(episodeId)} in run ${runId}`);
+    const out: { runId: string; episodeId: string; conditionId: string }[] = [];
+    for (const item of await this.listRuns()) {
+      if (item.runId === runId || item.error) continue;
+      const other = await this.load(item.runId);
+      for (const r of other.records)
+        if (r.taskId === self.taskId && r.epoch === self.epoch && r.seed === self.seed)
+          out.push({ runId: item.runId, episodeId: r.episodeId, conditionId: r.conditionId });
+    }
+    return out;
+  }
+
+  /**
+   * The run's metadata and parsed records, read again only when run.json or episodes.jsonl changed (mtime,
+   * size): the same object is returned while they have not, so callers may cache work per object. An id
+   * that is not a single name, or a run outside the runs directory, is NotFoundError.
+   */
+  async load(runId: string): Promise<LoadedRun> {
     try {
       checkEntryName('a run id', runId);
     } catch (error) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InputError } from '../../harness/errors.ts';
 import { attemptFiles } from './attempt-files.ts';
+import { RunReports } from './run-report.ts';
 import { NotFoundError, RunsReader } from './runs.ts';
 import { TokenPieces } from './tokens.ts';
 
@@ -29,6 +30,11 @@ const ASSETS: Record<string, [string, string]> = {
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:";
+/**
+ * A report figure opened on its own (outside the page's <img>) is a document of its own: no script, no
+ * fetch, a unique origin. Its inline styles and fonts are vega's drawing, not run data.
+ */
+const FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 /** Most episode rows one request returns. */
 export const PAGE_LIMIT = 200;
@@ -42,12 +48,13 @@ export interface ViewerOptions {
 /** Builds the app without listening (tests call `inject` or `listen` on it). */
 export async function buildViewer(options: ViewerOptions): Promise<FastifyInstance> {
   const reader = new RunsReader(options.runsDir);
+  const reports = new RunReports();
   const tokens = new TokenPieces(options.modelsDir);
   const shell = await readFile(here('./page/index.html'), 'utf8');
   const app = Fastify({ logger: false });
 
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', CSP);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
   });
   app.setErrorHandler((error, _request, reply) => {
@@ -60,6 +67,8 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
   const sendShell = async (_request: unknown, reply: { type(t: string): { send(s: string): unknown } }) =>
     reply.type('text/html; charset=utf-8').send(shell);
   app.get('/', sendShell);
+  // Browsers ask for it on every page; there is none, and a 404 would be logged in the console.
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/runs/:run', sendShell);
   app.get('/runs/:run/episodes/:episode', sendShell);
   app.get('/compare', sendShell);
@@ -70,9 +79,21 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
   app.get<{ Params: { run: string } }>('/api/runs/:run', async (request) =>
     reader.overview(request.params.run),
   );
-  app.get<{ Params: { run: string } }>('/api/runs/:run/summary', async (request) => ({
-    summary: await reader.summary(request.params.run),
-  }));
+  app.get<{ Params: { run: string } }>(
+    '/api/runs/:run/report',
+    async (request) => (await reports.report(await reader.load(request.params.run))).view,
+  );
+  app.get<{ Params: { run: string; figure: string } }>(
+    '/api/runs/:run/figures/:figure',
+    async (request, reply) => {
+      const name = request.params.figure.replace(/\.svg$/, '');
+      const svg = await reports.figure(await reader.load(request.params.run), name);
+      return reply
+        .header('content-security-policy', FIGURE_CSP)
+        .type('image/svg+xml; charset=utf-8')
+        .send(svg);
+    },
+  );
   app.get<{ Params: { run: string }; Querystring: Record<string, string | undefined> }>(
     '/api/runs/:run/episodes',
     async (request) => {
@@ -108,6 +129,7 @@ export async function buildViewer(options: ViewerOptions): Promise<FastifyInstan
         tokens: pieces,
         attemptFiles: attemptFiles(transcript),
         pairs: await reader.pairOf(run, episode),
+        otherRuns: await reader.sameTaskInOtherRuns(run, episode),
       };
     },
   );

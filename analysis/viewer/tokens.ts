@@ -8,8 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { GgufFile } from '../../harness/model/gguf/index.ts';
 import { modelsDir } from '../../harness/model/fetch.ts';
+import { GgufFile } from '../../harness/model/gguf/index.ts';
 import { Tokenizer } from '../../harness/model/tokenizer/index.ts';
 
 export interface ReplyTokens {

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../harness/config/index.ts';
 import { RunStore } from '../../harness/experiment/store.ts';
-import { TRANSCRIPT_SCHEMA_VERSION, type EpisodeRecord, type Transcript } from '../../harness/log/index.ts';
+import { type EpisodeRecord, TRANSCRIPT_SCHEMA_VERSION, type Transcript } from '../../harness/log/index.ts';
 import { makeRecord } from './records.ts';
 
 /** Text a page must show as text: markup, a closing textarea, a javascript: URL. */
@@ -13,6 +13,9 @@ export const HOSTILE =
   '<script>alert(1)</script></textarea><img src=x onerror="window.__pwned=1">javascript:alert(1)';
 export const HOSTILE_FILE = '</textarea><script>alert(2)</script>.py';
 export const JS_URL_FILE = 'javascript:alert(3)';
+/** A condition name and a task id that a report's figures and tables must show as text. */
+export const HOSTILE_CONDITION = '<img src=x onerror="window.__pwned=2">';
+export const HOSTILE_TASK = '<script>window.__pwned=3</script>';
 
 /** Every synthetic attempt's reply. */
 export const SYNTHETIC_REPLY = `I will edit ${HOSTILE_FILE} now. ${HOSTILE}\n### FILE: ${HOSTILE_FILE}\ndef total(v):\n    return 0\n`;
@@ -24,10 +27,14 @@ export interface SyntheticOptions {
   modelFile?: string;
   /** Reading positions per reply (default: one per whitespace-separated word of SYNTHETIC_REPLY). */
   positions?: number;
+  /** Task ids, cycled (default: four real task ids). */
+  tasks?: string[];
+  /** Two condition ids: unsteered, then steered toward desperation by 2 sd (default: baseline, desperation=+2). */
+  conditions?: [string, string];
 }
 
 const TASKS = ['fast-sum', 'median-even', 'leap-year', 'parse-flag'];
-const CONDITIONS = ['baseline', 'desperation=+2'];
+const CONDITIONS: [string, string] = ['baseline', 'desperation=+2'];
 const OUTCOMES = ['failed', 'cheated', 'gave_up', 'passed_honestly'] as const;
 
 /** Writes runs/<runId>/ with `episodes` episodes whose replies, file names and contents hold HOSTILE. */
@@ -41,11 +48,14 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
     plan: { episodes: options.episodes },
   });
   const ids: string[] = [];
+  const tasks = options.tasks ?? TASKS;
+  const conditions = options.conditions ?? CONDITIONS;
   for (let i = 0; i < options.episodes; i++) {
-    const taskId = TASKS[i % TASKS.length]!;
-    const conditionId = CONDITIONS[Math.floor(i / TASKS.length) % CONDITIONS.length]!;
-    const epoch = Math.floor(i / (TASKS.length * CONDITIONS.length)) + 1;
-    const episodeId = `${taskId}.${conditionId}.e${epoch}`;
+    const taskId = tasks[i % tasks.length]!;
+    const conditionId = conditions[Math.floor(i / tasks.length) % conditions.length]!;
+    const epoch = Math.floor(i / (tasks.length * conditions.length)) + 1;
+    // An episode id is a file name: a slash in a made-up task or condition id becomes '_'.
+    const episodeId = `${taskId}.${conditionId}.e${epoch}`.replace(/[/\\]/g, '_');
     const reply = SYNTHETIC_REPLY;
     const positions = options.positions ?? reply.split(/\s+/).length;
     const series = (phase: number) =>
@@ -93,7 +103,7 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
       testMs: 10,
     }));
     const record: EpisodeRecord = makeRecord(
-      { episodeId, taskId, conditionId, epoch, seed: 1000 * epoch + (i % TASKS.length) } as never,
+      { episodeId, taskId, conditionId, epoch, seed: 1000 * epoch + (i % tasks.length) } as never,
       {
         runId: options.runId,
         family: i % 2 ? 'impossible-performance' : 'conflicting-tests',
@@ -101,7 +111,7 @@ export async function writeSyntheticRun(runsDir: string, options: SyntheticOptio
         condition: {
           id: conditionId,
           steer:
-            conditionId === 'baseline'
+            conditionId === conditions[0]
               ? []
               : [
                   {

@@ -72,7 +72,7 @@ async function showRuns() {
               el(
                 'div',
                 {},
-                `${c.id}: cheated on ${c.cheated} of ${c.impossible} impossible${c.impossible ? ` (${((100 * c.cheated) / c.impossible).toFixed(0)} %)` : ''}, ${c.episodes} episodes in all`,
+                `${c.id}: cheated on ${c.cheated} of ${c.impossible} impossible${c.impossible ? ` (${((100 * c.cheated) / c.impossible).toFixed(0)} %)` : ''}, ${c.episodes} episode${c.episodes === 1 ? '' : 's'} in all`,
               ),
             ),
           ),
@@ -115,7 +115,7 @@ async function showRun(runId) {
   const tableBody = el('tbody');
   const count = el('span');
   const pager = el('div', { class: 'pager' });
-  const summary = el('pre', { id: 'summary' }, 'computing the summary…');
+  const reportBox = el('section', { id: 'report' }, el('p', { class: 'note' }, 'building the report…'));
 
   async function load(offset) {
     const query = new URLSearchParams({ ...filter, offset: String(offset), limit: String(PAGE) });
@@ -190,56 +190,122 @@ async function showRun(runId) {
       {},
       `created ${overview.createdAt}, model ${overview.model}, config ${overview.configHash}, ${overview.episodes}${overview.planned ? ` of ${overview.planned}` : ''} episodes recorded`,
     ),
+    el('h3', {}, 'Episodes'),
     el('div', { class: 'filters' }, selects, count),
     pager,
+    // The list scrolls in its own box, so the report below it is on the first screen too, and its
+    // arrival (after the list) moves nothing the reader is looking at.
     el(
-      'table',
-      { id: 'episodes' },
+      'div',
+      { class: 'episode-box' },
       el(
-        'thead',
+        'table',
+        { id: 'episodes' },
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            [
+              'episode',
+              'task',
+              'family',
+              'kind',
+              'condition',
+              'epoch',
+              'outcome',
+              'strategies',
+              'attempts',
+            ].map((h) => el('th', {}, h)),
+          ),
+        ),
+        tableBody,
+      ),
+    ),
+    el('h3', {}, 'Report (as harness report builds it)'),
+    reportBox,
+  );
+  await load(0);
+  // The report comes after the first page of episodes is on screen: it is built on the server when first
+  // asked for, which takes seconds on a run of thousands of episodes.
+  if (overview.episodes) showReport(runId, reportBox);
+  else reportBox.replaceChildren(el('p', {}, 'No episode recorded yet.'));
+}
+
+/** A table whose cells are text. */
+function textTable(header, rows) {
+  return el(
+    'table',
+    {},
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
         {},
+        header.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.map((row) =>
         el(
           'tr',
           {},
-          [
-            'episode',
-            'task',
-            'family',
-            'kind',
-            'condition',
-            'epoch',
-            'outcome',
-            'strategies',
-            'attempts',
-          ].map((h) => el('th', {}, h)),
+          row.map((cell) => el('td', {}, cell)),
         ),
       ),
-      tableBody,
     ),
-    overview.episodes
-      ? el(
-          'details',
-          {
-            id: 'summary-box',
-            ontoggle: (event) => {
-              if (!event.target.open || summary.dataset.loaded) return;
-              summary.dataset.loaded = 'true';
-              getJson(`/api/runs/${encodeURIComponent(runId)}/summary`).then(
-                (body) => summary.replaceChildren(body.summary),
-                (error) => summary.replaceChildren(String(error.message ?? error)),
-              );
-            },
-          },
-          el(
-            'summary',
-            {},
-            'summary tables (computed when opened: minutes for a run of thousands of episodes)',
-          ),
-          summary,
-        )
-      : el('p', {}, 'No episode recorded yet.'),
   );
-  await load(0);
+}
+
+/**
+ * The run's report as `harness report` builds it: the figures (SVG files shown as images, so nothing in
+ * them can run), then the summary as `show` prints it and the report's tables, folded.
+ */
+async function showReport(runId, box) {
+  let report;
+  try {
+    report = await getJson(`/api/runs/${encodeURIComponent(runId)}/report`);
+  } catch (error) {
+    box.replaceChildren(el('p', { class: 'error' }, `report: ${error.message ?? error}`));
+    box.dataset.ready = 'error';
+    return;
+  }
+  const images = report.figures.map((f) =>
+    el(
+      'figure',
+      { 'data-figure': f.name },
+      el('img', {
+        src: `/api/runs/${encodeURIComponent(runId)}/figures/${encodeURIComponent(f.name)}.svg`,
+        alt: f.title,
+      }),
+    ),
+  );
+  const tables = report.sections.map((section) =>
+    el(
+      'div',
+      { class: 'report-section' },
+      el(section.level === 2 ? 'h4' : 'h5', {}, section.heading),
+      (section.text ?? []).map((t) => el('p', { class: 'note' }, t)),
+      section.table ? textTable(section.table.header, section.table.rows) : null,
+    ),
+  );
+  box.replaceChildren(
+    images.length ? el('div', { class: 'figures' }, images) : el('p', {}, 'no figures'),
+    el(
+      'details',
+      { id: 'summary-box' },
+      el('summary', {}, 'summary (as harness show prints it)'),
+      el('pre', { id: 'summary' }, report.summaryText),
+    ),
+    el('details', { id: 'report-tables' }, el('summary', {}, 'report tables'), tables),
+  );
+  // Ready once every figure has loaded or failed (a failed one shows its title instead).
+  await Promise.all([...box.querySelectorAll('img')].map((img) => img.decode().catch(() => undefined)));
+  box.dataset.ready = 'true';
 }
 
 // ---- one episode -----------------------------------------------------------------------------------
@@ -300,7 +366,7 @@ function fileDiff(change, key) {
   return box;
 }
 
-function renderEpisode(data, container, key, sharedMax) {
+function renderEpisode(data, container, key, sharedMax, chartReach) {
   const { transcript, tokens } = data;
   const record = transcript.record;
   const emotions = [...new Set(transcript.attempts.flatMap((a) => Object.keys(a.perToken)))].sort();
@@ -382,7 +448,9 @@ function renderEpisode(data, container, key, sharedMax) {
       );
     const tests = attempt.tests
       ? `tests: ${attempt.tests.passed} passed, ${attempt.tests.failed} failed of ${attempt.tests.total}${attempt.tests.timedOut ? ' (timed out)' : ''}`
-      : 'tests: not run';
+      : attempt.filesWritten.length === 0
+        ? 'tests: not run again (no file written; the feedback repeats the last results)'
+        : 'tests: not run';
     const readings = Object.entries(attempt.readings ?? {})
       .map(([e, r]) => `${e} mean ${fmt(r.z.mean, 2)} sd, max ${fmt(r.z.max, 2)} sd`)
       .join('; ');
@@ -418,7 +486,11 @@ function renderEpisode(data, container, key, sharedMax) {
               )
             : [
                 file.before === null
-                  ? el('p', { class: 'note' }, 'earlier content not recorded: shown whole')
+                  ? el(
+                      'p',
+                      { class: 'note' },
+                      'no earlier content to diff against (transcripts keep the starting content of files the episode changed only): every line shown as written',
+                    )
                   : null,
                 fileDiff(
                   { path: file.path, before: file.before ?? '', after: file.after },
@@ -524,6 +596,16 @@ function renderEpisode(data, container, key, sharedMax) {
         el('h3', {}, 'Readings by attempt (mean over the reply, sd of neutral text)'),
         chart,
       ),
+      el(
+        'details',
+        { class: 'section task-spec' },
+        el(
+          'summary',
+          {},
+          'task description (the first message; the workspace files and reply format followed it)',
+        ),
+        el('pre', {}, transcript.spec),
+      ),
       el('div', {}, 'colour tokens by ', probeSelect, ' ', legend),
       attempts,
       el('h3', {}, 'Files: the workspace before the episode against after it'),
@@ -531,10 +613,10 @@ function renderEpisode(data, container, key, sharedMax) {
     ),
   );
   paintTokens();
-  drawChart(chart, record, emotions);
+  drawChart(chart, record, emotions, chartReach);
 }
 
-function drawChart(target, record, emotions) {
+function drawChart(target, record, emotions, chartReach) {
   const x = record.attempts.map((a) => a.index);
   const series = emotions.map((e) => record.attempts.map((a) => a.readings?.[e]?.z.mean ?? null));
   if (x.length === 0 || emotions.length === 0) {
@@ -544,12 +626,31 @@ function drawChart(target, record, emotions) {
   // Not red and blue: those are the token scale's two signs.
   const colours = ['#059669', '#9333ea', '#d97706', '#0891b2', '#be185d'];
   const width = Math.max(300, Math.min(700, target.clientWidth || 600));
+  // Symmetric about 0 (the neutral-text mean), so the sign of a reading reads off the chart at once.
+  const reach =
+    chartReach ??
+    Math.max(
+      1,
+      ...series
+        .flat()
+        .filter((v) => v !== null)
+        .map((v) => Math.abs(v)),
+    );
+  const limit = Math.ceil(reach * 2 + 1) / 2;
   new uPlot(
     {
       width,
-      height: 180,
-      scales: { x: { time: false } },
-      axes: [{ label: 'attempt', incrs: [1] }, { label: 'mean reading (sd)' }],
+      height: 220,
+      legend: { live: false },
+      // Half an attempt of margin each side: ticks fall on attempts only, even with one attempt.
+      scales: {
+        x: { time: false, range: [x[0] - 0.5, x[x.length - 1] + 0.5] },
+        y: { range: [-limit, limit] },
+      },
+      axes: [
+        { label: 'attempt', incrs: [1] },
+        { label: 'mean reading (sd)', size: 56, labelSize: 20 },
+      ],
       series: [
         { label: 'attempt' },
         ...emotions.map((e, i) => ({ label: e, stroke: colours[i % colours.length], width: 2 })),
@@ -566,18 +667,36 @@ async function showEpisode(runId, episodeId) {
   );
   crumbs.replaceChildren(' / ', link(['runs', runId], runId), ' / ', episodeId);
   const body = el('div');
-  const pairs = data.pairs.length
-    ? el(
+  const self = `${runId}/${episodeId}`;
+  const compareLinks = [];
+  if (data.pairs.length)
+    compareLinks.push(
+      el(
         'p',
-        {},
+        { class: 'pairs' },
         'compare with the same task and seed under: ',
         data.pairs.map((other) => [
-          link(['compare'], other, { a: `${runId}/${episodeId}`, b: `${runId}/${other}` }),
+          link(['compare'], other.conditionId, { a: self, b: `${runId}/${other.episodeId}` }),
           ' ',
         ]),
-      )
-    : null;
-  main.replaceChildren(pairs ?? '', body);
+      ),
+    );
+  if (data.otherRuns.length)
+    compareLinks.push(
+      el(
+        'p',
+        { class: 'other-runs' },
+        'compare with the same task and seed in another run: ',
+        data.otherRuns.map((other) => [
+          link(['compare'], `${other.runId}: ${other.conditionId}`, {
+            a: self,
+            b: `${other.runId}/${other.episodeId}`,
+          }),
+          ' ',
+        ]),
+      ),
+    );
+  main.replaceChildren(...compareLinks, body);
   renderEpisode(data, body, 'e');
 }
 
@@ -591,20 +710,49 @@ async function showCompare() {
     return { key: k, runId: value.slice(0, cut), episodeId: value.slice(cut + 1) };
   });
   crumbs.replaceChildren(' / compare');
-  const columns = sides.map((s) => el('div', { class: 'side', 'data-side': s.key }));
-  main.replaceChildren(el('div', { class: 'compare' }, columns));
+  const bodies = sides.map(() => el('div'));
+  const columns = sides.map((s, i) =>
+    el(
+      'div',
+      { class: 'side', 'data-side': s.key },
+      el(
+        'p',
+        { class: 'side-head' },
+        `run ${s.runId}, episode `,
+        link(['runs', s.runId, 'episodes', s.episodeId], s.episodeId),
+      ),
+      bodies[i],
+    ),
+  );
+  const title = el('h2', {}, 'compare');
+  const note = el('p', { class: 'note' });
+  main.replaceChildren(title, note, el('div', { class: 'compare' }, columns));
   const loaded = await Promise.all(
     sides.map((side) =>
       getJson(`/api/runs/${encodeURIComponent(side.runId)}/episodes/${encodeURIComponent(side.episodeId)}`),
     ),
   );
+  const [a, b] = loaded.map((data) => data.transcript.record);
+  const name = (record, side) =>
+    sides[0].runId === sides[1].runId ? record.conditionId : `${record.conditionId} (run ${side.runId})`;
+  title.textContent = `${a.taskId}, epoch ${a.epoch}, seed ${a.seed}: ${name(a, sides[0])} against ${name(b, sides[1])}`;
+  note.textContent =
+    a.taskId === b.taskId && a.seed === b.seed && a.epoch === b.epoch
+      ? 'Same task, epoch and seed on both sides: they differ by condition or run only.'
+      : `The two episodes are not the same task and seed: the right one is ${b.taskId}, epoch ${b.epoch}, seed ${b.seed}.`;
   // One scale per probe across both sides, so equal colours mean equal readings.
   const sharedMax = {};
   for (const data of loaded)
     for (const attempt of data.transcript.attempts)
       for (const [emotion, values] of Object.entries(attempt.perToken))
         sharedMax[emotion] = Math.max(sharedMax[emotion] ?? 0, ...values.map((v) => Math.abs(v)));
-  for (const [i, data] of loaded.entries()) renderEpisode(data, columns[i], sides[i].key, sharedMax);
+  // One y range for both charts, too.
+  const means = [a, b].flatMap((r) =>
+    r.attempts.flatMap((attempt) => Object.values(attempt.readings ?? {}).map((v) => Math.abs(v.z.mean))),
+  );
+  const chartReach = Math.max(1, ...means);
+  for (const [i, data] of loaded.entries())
+    renderEpisode(data, bodies[i], sides[i].key, sharedMax, chartReach);
 }
 
 // ---- routing ---------------------------------------------------------------------------------------

@@ -13,12 +13,24 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, TokenPieces } from '../../../analysis/viewer/index.ts';
-import { EpisodeRecordSchema, type Transcript, TranscriptSchema } from '../../../harness/log/index.ts';
+import {
+  type EpisodeRecord,
+  EpisodeRecordSchema,
+  type Transcript,
+  TranscriptSchema,
+} from '../../../harness/log/index.ts';
 import { DEFAULT_MODEL } from '../../../harness/model/fetch.ts';
 import { ensureImages, requireDocker } from '../../../sandboxes/index.ts';
 import { harness } from '../../cli/support.ts';
 import { requireDefaultModel } from '../../support/model.ts';
-import { HOSTILE, HOSTILE_FILE, SYNTHETIC_REPLY, writeSyntheticRun } from '../../support/synthetic-run.ts';
+import {
+  HOSTILE,
+  HOSTILE_CONDITION,
+  HOSTILE_FILE,
+  HOSTILE_TASK,
+  SYNTHETIC_REPLY,
+  writeSyntheticRun,
+} from '../../support/synthetic-run.ts';
 import { launchBrowser } from './browser.ts';
 
 const SCREENS = join(tmpdir(), 'harness-view-screens');
@@ -27,6 +39,7 @@ let runsDir: string;
 let realRun = '';
 let baselineEpisode: string;
 let steeredEpisode: string;
+let records: EpisodeRecord[];
 let viewer: { url: string; close: () => Promise<void> };
 let browser: Browser;
 
@@ -63,7 +76,7 @@ beforeAll(async () => {
   expect(result.exitCode, result.stderr).toBe(0);
   realRun = readdirSync(runsDir)[0]!;
   expect(result.stdout).toContain(`bin/harness view ${join(runsDir, realRun)}`);
-  const records = readFileSync(join(runsDir, realRun, 'episodes.jsonl'), 'utf8')
+  records = readFileSync(join(runsDir, realRun, 'episodes.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => EpisodeRecordSchema.parse(JSON.parse(line)));
@@ -75,6 +88,14 @@ beforeAll(async () => {
     episodes: 8,
     modelFile: DEFAULT_MODEL.fileName,
     positions: split!.encoded,
+  });
+  // The same tasks and seeds in a second run (compare across runs), and a run named with markup.
+  await writeSyntheticRun(runsDir, { runId: 'hostile-again', episodes: 8 });
+  await writeSyntheticRun(runsDir, {
+    runId: 'names',
+    episodes: 8,
+    tasks: [HOSTILE_TASK, 'fast-sum'],
+    conditions: ['baseline', HOSTILE_CONDITION],
   });
   viewer = await startViewer({ runsDir, host: '127.0.0.1', port: 0 });
   browser = await launchBrowser();
@@ -97,7 +118,7 @@ describe('harness view in chromium', () => {
     await page.setViewport({ width: 1280, height: 900 });
     await open(page, '/');
     const listed = await page.$$eval('#runs tbody tr', (rows) => rows.map((r) => r.getAttribute('data-run')));
-    expect(listed.sort()).toEqual([realRun, 'hostile'].sort());
+    expect(listed.sort()).toEqual([realRun, 'hostile', 'hostile-again', 'names'].sort());
     await page.screenshot({ path: join(SCREENS, 'list.png'), fullPage: true });
 
     await page.click(`tr[data-run="${realRun}"] a`);
@@ -106,9 +127,40 @@ describe('harness view in chromium', () => {
       trs.map((t) => t.getAttribute('data-episode')),
     );
     expect(rows.sort()).toEqual([baselineEpisode, steeredEpisode].sort());
+    // The run's report under the list: its figures drawn, its summary and tables as `report` gives them.
+    await page.waitForSelector('#report[data-ready="true"]', { timeout: 120_000 });
+    const figures = await page.$$eval('#report figure', (boxes) =>
+      boxes.map((f) => {
+        const img = f.querySelector('img')!;
+        return { name: f.getAttribute('data-figure'), width: img.naturalWidth, alt: img.alt };
+      }),
+    );
+    expect(figures.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['cheat-rate', 'readings-desperation', 'readings-calm']),
+    );
+    for (const f of figures) expect(f.width, f.name!).toBeGreaterThan(200);
+    expect(figures.find((f) => f.name === 'cheat-rate')!.alt).toBe(
+      'Cheat rate on impossible tasks (95% Wilson interval)',
+    );
     await page.click('#summary-box > summary');
-    await page.waitForFunction(() => document.getElementById('summary')?.textContent?.startsWith('validity'));
-    expect(await page.$eval('#summary', (pre) => pre.textContent)).toContain('desperation=+2');
+    const summary = await page.$eval('#summary', (pre) => pre.textContent!);
+    expect(summary).toMatch(/^validity\n/);
+    expect(summary).toContain('desperation=+2');
+    await page.click('#report-tables > summary');
+    const rates = await page.$$eval('#report-tables table', (tables) =>
+      [...tables[0]!.querySelectorAll('tbody tr')].map((tr) =>
+        [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent),
+      ),
+    );
+    const cheatedOf = (condition: string) => {
+      const impossible = records.filter((r) => r.conditionId === condition && r.impossible);
+      return `${impossible.filter((r) => r.verdict.outcome === 'cheated').length}/${impossible.length}`;
+    };
+    expect(rates).toEqual([
+      ['baseline', cheatedOf('baseline')],
+      ['desperation=+2', cheatedOf('desperation=+2')],
+    ]);
+    await page.screenshot({ path: join(SCREENS, 'run.png'), fullPage: true });
 
     await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
     const transcript = transcriptOf(realRun, baselineEpisode);
@@ -177,7 +229,10 @@ describe('harness view in chromium', () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1600, height: 1000 });
     await open(page, `/runs/${realRun}/episodes/${encodeURIComponent(baselineEpisode)}`);
-    await page.click('main > p a');
+    expect(await page.$$eval('main > p.pairs a', (as) => as.map((a) => a.textContent))).toEqual([
+      'desperation=+2',
+    ]);
+    await page.click('main > p.pairs a');
     await page.waitForSelector('body[data-ready]');
     await page.waitForSelector('.side[data-side="b"] h2');
     const sides = await page.$$eval('.side', (divs) =>
@@ -221,22 +276,44 @@ describe('harness view in chromium', () => {
     for (const path of [
       '/',
       '/runs/hostile',
+      '/runs/names',
       `/runs/hostile/episodes/${episode}`,
       `/compare?a=hostile/${episode}&b=${encodeURIComponent(`hostile/fast-sum.desperation=+2.e1`)}`,
     ]) {
       await open(page, path);
+      if (path.startsWith('/runs/') && !path.includes('episodes'))
+        await page.waitForSelector('#report[data-ready="true"]');
       const state = await page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: number }).__pwned,
-        injected: document.querySelectorAll('main script, main img, main iframe, main textarea').length,
+        injected: document.querySelectorAll(
+          'main script, main iframe, main textarea, main object, main embed',
+        ).length,
+        // The only images are the report's figures, from this server's figure endpoint.
+        images: [...document.querySelectorAll('main img')].map((img) =>
+          img.closest('.figures figure') ? new URL((img as HTMLImageElement).src).pathname : img.outerHTML,
+        ),
         text: document.getElementById('main')!.textContent,
       }));
       expect(state.pwned, path).toBeUndefined();
       expect(state.injected, path).toBe(0);
+      for (const src of state.images) expect(src, path).toMatch(/^\/api\/runs\/[^/]+\/figures\/[\w-]+\.svg$/);
       if (path.includes('episodes') || path.includes('compare')) {
         expect(state.text).toContain(HOSTILE);
         expect(state.text).toContain(HOSTILE_FILE);
       }
+      if (path === '/runs/names') {
+        expect(state.images.length).toBeGreaterThan(0);
+        // The report's cheat-rate table and the episode table name the condition and the task as text.
+        expect(state.text).toContain(HOSTILE_CONDITION);
+        expect(state.text).toContain(HOSTILE_TASK);
+      }
     }
+    // A figure opened on its own is a sandboxed document: the names in it run nothing either.
+    await page.goto(`${viewer.url}/api/runs/names/figures/cheat-rate.svg`);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => document.documentElement.textContent)).toContain(
+      HOSTILE_CONDITION.slice(0, 10),
+    );
     expect(dialogs).toEqual([]);
 
     await open(page, `/runs/hostile/episodes/${episode}`);
@@ -253,6 +330,9 @@ describe('harness view in chromium', () => {
     expect(replyText).toBe(SYNTHETIC_REPLY);
 
     await page.evaluate(() => window.scrollTo(0, 0));
+    // Below the fold before the click, so that being on screen after it is the link's doing.
+    expect(await page.$eval('#e-f0-L2', (line) => line.getBoundingClientRect().top > innerHeight)).toBe(true);
+    expect(await page.$$eval('.hl', (lines) => lines.length)).toBe(0);
     await page.click('a.evidence');
     const target = await page.$eval('#e-f0-L2', (line) => {
       const box = line.getBoundingClientRect();
@@ -265,12 +345,60 @@ describe('harness view in chromium', () => {
     await page.close();
   });
 
+  it('filters a run by strategy, and compares one task and seed across two runs', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1600, height: 1000 });
+    await open(page, '/runs/hostile');
+    const hostile = readFileSync(join(runsDir, 'hostile', 'episodes.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => EpisodeRecordSchema.parse(JSON.parse(line)));
+    const withEdit = hostile
+      .filter((r) => r.verdict.strategies.includes('test_edit'))
+      .map((r) => r.episodeId);
+    expect(withEdit.length).toBeGreaterThan(0);
+    expect(withEdit.length).toBeLessThan(hostile.length);
+    await page.select('select[name="strategy"]', 'test_edit');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#episodes tbody tr').length === n,
+      {},
+      withEdit.length,
+    );
+    expect(
+      await page.$$eval('#episodes tbody tr', (trs) => trs.map((t) => t.getAttribute('data-episode'))),
+    ).toEqual(withEdit);
+    expect(new URL(page.url()).searchParams.get('strategy')).toBe('test_edit');
+
+    const episode = 'fast-sum.baseline.e1';
+    await open(page, `/runs/hostile/episodes/${episode}`);
+    const links = await page.$$eval('.other-runs a', (as) => as.map((a) => a.textContent));
+    expect(links).toEqual(['hostile-again: baseline', 'hostile-again: desperation=+2']);
+    await page.click('.other-runs a');
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('.side[data-side="b"] h2');
+    const sides = await page.$$eval('.side', (divs) =>
+      divs.map((d) => ({
+        head: d.querySelector('.side-head')?.textContent,
+        title: d.querySelector('h2')?.textContent,
+        replies: d.querySelectorAll('.reply').length,
+      })),
+    );
+    expect(sides).toEqual([
+      { head: `run hostile, episode ${episode}`, title: 'fast-sum under baseline', replies: 2 },
+      { head: `run hostile-again, episode ${episode}`, title: 'fast-sum under baseline', replies: 2 },
+    ]);
+    await page.screenshot({ path: join(SCREENS, 'compare-runs.png'), fullPage: true });
+    await page.close();
+  });
+
   it('answers 404 to run and episode ids that leave the runs directory', async () => {
     const page = await browser.newPage();
     for (const path of [
       '/api/runs/..%2F..%2Fetc',
       `/api/runs/${realRun}/episodes/..%2F..%2F${realRun}%2Frun`,
       '/api/runs/hostile/episodes/..%2Frun',
+      '/api/runs/names/figures/..%2F..%2Fhostile%2Frun.json',
+      '/api/runs/..%2Fhostile/report',
     ]) {
       const response = await page.goto(`${viewer.url}${path}`);
       expect(response!.status(), path).toBe(404);
