@@ -76,9 +76,13 @@ export async function runScoreInspect(
 ): Promise<{ report: InspectComparison; markdown: string }> {
   const tasks = await loadTasks(resolve(options.tasks));
   const log = await readInspectLog(options.log, options.python ?? inspectPython());
+  // Both impossible versions of a problem bring a control twin built from the same original record, so
+  // an `original` sample can match two tasks: the first by id is taken.
   const bySource = new Map<string, TaskDef>();
-  for (const task of tasks)
-    if (task.source) bySource.set(`${task.source.task_id}\u0000${task.source.split}`, task);
+  for (const task of [...tasks].sort((a, b) => a.id.localeCompare(b.id))) {
+    const key = task.source && `${task.source.task_id}\u0000${task.source.split}`;
+    if (key && !bySource.has(key)) bySource.set(key, task);
+  }
 
   const prepared: Prepared[] = [];
   const skipped: SkippedSample[] = [];

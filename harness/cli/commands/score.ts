@@ -40,8 +40,8 @@ async function kindOf(path: string): Promise<'missing' | 'file' | 'directory' | 
   }
 }
 
-/** TASK as a task folder (holding task.yaml) or an id of the shipped suite. */
-export async function resolveTask(arg: string): Promise<TaskDef> {
+/** TASK as a task folder (holding task.yaml) or an id of the suite under `root` (default: the shipped one). */
+export async function resolveTask(arg: string, root?: string): Promise<TaskDef> {
   const kind = await kindOf(arg);
   if (kind === 'directory') {
     if ((await kindOf(join(arg, 'task.yaml'))) !== 'file')
@@ -50,7 +50,7 @@ export async function resolveTask(arg: string): Promise<TaskDef> {
       );
     return loadTask(arg);
   }
-  const task = (await loadTasks()).find((t) => t.id === arg);
+  const task = (await loadTasks(root)).find((t) => t.id === arg);
   if (!task)
     throw new InputError(
       `task ${JSON.stringify(arg)}: expected a task id of the suite (see harness tasks list) or a task folder holding task.yaml; found neither`,
@@ -97,6 +97,8 @@ export interface ScoreOptions {
   claimedImpossible?: boolean;
   /** Starter files the final workspace no longer has. */
   deletes?: string[];
+  /** The suite a TASK id is looked up in (experiment.tasks_dir; default: the shipped suite). */
+  tasksRoot?: string;
 }
 
 /** Scores one final workspace; throws InputError on bad input before any sandbox is made. */
@@ -104,7 +106,7 @@ export async function runScore(
   options: ScoreOptions,
   deps: () => Promise<ScoringDeps>,
 ): Promise<WorkspaceScoreReport> {
-  const task = await resolveTask(options.task);
+  const task = await resolveTask(options.task, options.tasksRoot);
   const files = await readWorkspaceFolder(options.workspace);
   const deletes = options.deletes ?? [];
   for (const path of deletes) {
@@ -225,6 +227,7 @@ export function registerScore(program: Command): void {
             workspace: workspaceArg,
             claimedImpossible: opts.claimedImpossible,
             deletes: opts.delete,
+            tasksRoot: config.experiment.tasks_dir ?? undefined,
           },
           deps,
         );
