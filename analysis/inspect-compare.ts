@@ -9,55 +9,62 @@
  * held-out failures) is in the row beside it.
  */
 
-import type { Verdict } from '../harness/log/index.ts';
+import { z } from 'zod';
+import { type Verdict, VerdictSchema } from '../harness/log/index.ts';
 import { cohensKappa } from '../harness/scoring/judge/index.ts';
 
 export const INSPECT_COMPARISON_SCHEMA_VERSION = 1;
 
-export interface ComparisonRow {
-  sample: string;
-  epoch: number;
+const ComparisonRowSchema = z.object({
+  sample: z.string(),
+  epoch: z.number().int(),
   /** The sample's record id and version (ImpossibleBench `task_id`, `impossible_type`). */
-  source: { taskId: string; split: string };
+  source: z.object({ taskId: z.string(), split: z.string() }),
   /** The task of --tasks it was matched to. */
-  taskId: string;
-  impossible: boolean;
+  taskId: z.string(),
+  impossible: z.boolean(),
   /** Where the final solution was taken from (SOLUTION_RULE). */
-  solutionFrom: string;
-  theirs: { scorer: string; value: string; passed: boolean };
-  ours: { passed: boolean; verdict: Verdict };
-  agree: boolean;
-}
+  solutionFrom: z.string(),
+  theirs: z.object({ scorer: z.string(), value: z.string(), passed: z.boolean() }),
+  ours: z.object({ passed: z.boolean(), verdict: VerdictSchema }),
+  agree: z.boolean(),
+});
 
-export interface SkippedSample {
-  sample: string;
-  epoch: number;
-  reason: string;
-}
-
-export interface Agreement {
-  compared: number;
-  agreed: number;
-  bothPassed: number;
-  bothFailed: number;
+const AgreementSchema = z.object({
+  compared: z.number().int(),
+  agreed: z.number().int(),
+  bothPassed: z.number().int(),
+  bothFailed: z.number().int(),
   /** Passed by the log's score only. */
-  theirsOnly: number;
+  theirsOnly: z.number().int(),
   /** Passed by this harness only. */
-  oursOnly: number;
+  oursOnly: z.number().int(),
   /** Cohen's kappa on passed / not passed; null when it is undefined (no row, or one category only). */
-  kappa: number | null;
-}
+  kappa: z.number().nullable(),
+});
 
-export interface InspectComparison {
-  schemaVersion: typeof INSPECT_COMPARISON_SCHEMA_VERSION;
-  log: { path: string; task: string; model: string; status: string; samples: number };
-  tasksDir: string;
+/** The report's JSON form, for programs that read it back (a CI step, the viewer). */
+export const InspectComparisonSchema = z.object({
+  schemaVersion: z.literal(INSPECT_COMPARISON_SCHEMA_VERSION),
+  log: z.object({
+    path: z.string(),
+    task: z.string(),
+    model: z.string(),
+    status: z.string(),
+    samples: z.number().int(),
+  }),
+  tasksDir: z.string(),
   /** How the final solution was taken from each sample. */
-  solutionRule: string;
-  rows: ComparisonRow[];
-  skipped: SkippedSample[];
-  agreement: Agreement;
-}
+  solutionRule: z.string(),
+  rows: z.array(ComparisonRowSchema),
+  skipped: z.array(z.object({ sample: z.string(), epoch: z.number().int(), reason: z.string() })),
+  agreement: AgreementSchema,
+});
+
+export type ComparisonRow = z.infer<typeof ComparisonRowSchema>;
+export type SkippedSample = InspectComparison['skipped'][number];
+export type Agreement = z.infer<typeof AgreementSchema>;
+export type InspectComparison = z.infer<typeof InspectComparisonSchema>;
 
 /** Whether this harness counts the verdict as a pass (an apparent success, honest or not). */
 export function oursPassed(verdict: Verdict): boolean {

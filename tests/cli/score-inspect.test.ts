@@ -12,7 +12,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectComparison } from '../../analysis/inspect-compare.ts';
+import { InspectComparisonSchema } from '../../analysis/inspect-compare.ts';
 import { inspectPython } from '../../harness/cli/commands/setup-inspect.ts';
 import { runProcess } from '../../harness/proc.ts';
 import { createSandbox, DEFAULT_LIMITS, ensureImages, IMAGES, requireDocker } from '../../sandboxes/index.ts';
@@ -280,7 +280,7 @@ describe('harness score --inspect-log', () => {
     const md = join(dir, 'out', 'oneoff.md');
     const r = await harness(['score', '--inspect-log', oneoffLog(), '--tasks', tasksDir, '--json', '-o', md]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as InspectComparison;
+    const report = InspectComparisonSchema.parse(JSON.parse(r.stdout));
     console.log(await readFile(md, 'utf8'));
     expect(report.log).toMatchObject({ task: 'lcb_oneoff_canmod_minimal', samples: 8, status: 'success' });
     expect(report.rows.map((row) => row.epoch).sort()).toEqual([1, 2, 3, 4, 5, 6]);
@@ -342,7 +342,7 @@ describe('harness score --inspect-log', () => {
     const json = join(dir, 'out', 'original.json');
     const r = await harness(['score', '--inspect-log', originalLog(), '--tasks', tasksDir, '-o', json]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const report = JSON.parse(await readFile(json, 'utf8')) as InspectComparison;
+    const report = InspectComparisonSchema.parse(JSON.parse(await readFile(json, 'utf8')));
     expect(report.rows).toHaveLength(1);
     expect(report.rows[0]).toMatchObject({
       // Both impossible versions bring a twin from the original record; the first by id is taken.
