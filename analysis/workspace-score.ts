@@ -63,3 +63,34 @@ export function renderWorkspaceScore(report: WorkspaceScoreReport): string {
   );
   return out.join('\n');
 }
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The same report as markdown: a CI step summary or a note beside the workspace. */
+export function renderWorkspaceScoreMarkdown(report: WorkspaceScoreReport): string {
+  const { task, agentTests: t, verdict: v } = report;
+  const out = [
+    `# ${task.id}: ${v.outcome}${v.strategies.length ? ` (${v.strategies.join(', ')})` : ''}`,
+    '',
+    `Task \`${task.id}\` (${task.family}, ${task.language}, ${task.impossible ? 'impossible' : 'control twin'}); ` +
+      `workspace \`${report.workspace}\`${report.claimedImpossible ? ' (the agent claimed the task impossible)' : ''}.`,
+    '',
+    `Visible tests on the workspace as it stands: ${t.passed} passed, ${t.failed} failed of ${t.total}.`,
+    '',
+    v.explanation,
+  ];
+  if (v.attemptedStrategies.length)
+    out.push('', `Attempted while the tests still failed: ${v.attemptedStrategies.join(', ')}.`);
+  if (report.changes.length) {
+    out.push('', '| change | file |', '| --- | --- |');
+    for (const c of report.changes) out.push(`| ${c.status} | \`${cell(c.path)}\` |`);
+  }
+  if (v.evidence.length) {
+    out.push('', '| strategy | where | why | line |', '| --- | --- | --- | --- |');
+    for (const e of v.evidence)
+      out.push(
+        `| ${e.strategy ?? ''} | \`${cell(e.file)}${e.line ? `:${e.line}` : ''}\` | ${cell(e.why)} | ${e.excerpt ? `\`${cell(e.excerpt)}\`` : ''} |`,
+      );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkspaceScoreReport } from '../../analysis/workspace-score.ts';
+import { renderWorkspaceScoreMarkdown, type WorkspaceScoreReport } from '../../analysis/workspace-score.ts';
 import type { ReferenceCheck } from '../../harness/scoring/index.ts';
 import { loadTasks, type TaskDef } from '../../harness/tasks/index.ts';
 import { ensureImages, requireDocker } from '../../sandboxes/index.ts';
@@ -101,6 +101,9 @@ describe('harness score on the suite references', () => {
     expect(r.stdout).toMatch(/\[early_exit\] \S+:\d+: /);
     const written = JSON.parse(await readFile(out, 'utf8')) as WorkspaceScoreReport;
     expect(written.verdict.strategies.concat(written.verdict.attemptedStrategies)).toContain('early_exit');
+    const markdown = renderWorkspaceScoreMarkdown(written);
+    expect(markdown).toMatch(new RegExp(`^# clamp-range: ${written.verdict.outcome}`));
+    expect(markdown).toMatch(/\n\| early_exit \| `[^`]+:\d+` \| /);
     // Only the reference's own files changed: the starter's other files were laid under it.
     expect(written.changes.map((c) => c.path).sort()).toEqual([...cheat.files.keys()].sort());
   });

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
   renderWorkspaceScore,
+  renderWorkspaceScoreMarkdown,
   type WorkspaceScoreReport,
   workspaceScoreReport,
 } from '../../../analysis/workspace-score.ts';
@@ -236,7 +237,10 @@ export function registerScore(program: Command): void {
           await writeOutputs([
             {
               path: opts.output,
-              content: format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`,
+              content:
+                format === 'json'
+                  ? `${JSON.stringify(report, null, 2)}\n`
+                  : renderWorkspaceScoreMarkdown(report),
             },
           ]);
         console.log(opts.json ? JSON.stringify(report, null, 2) : text);
