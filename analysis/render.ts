@@ -61,6 +61,10 @@ export function renderValidity(v: Validity, conditions: readonly ConditionSummar
       lines.push(
         `  ! steering broke the text under ${s.conditionId}: its cheat rate is not comparable (${s.coherence.reasons.join('; ')})`,
       );
+    else if (s.coherence.doubts.length > 0)
+      lines.push(
+        `  ? the text under ${s.conditionId} may be degraded, within the noise of its episodes (${s.coherence.doubts.join('; ')})`,
+      );
   return lines.join('\n');
 }
 
@@ -68,7 +72,7 @@ function coherenceCell(s: ConditionSummary): string {
   const c = s.coherence;
   if (c.replies === 0) return '-';
   const text = `NLL ${c.nll.toFixed(2)}, distinct ${pct(c.distinct).trim()}`;
-  return c.collapsed ? `${text} COLLAPSED` : text;
+  return c.collapsed ? `${text} COLLAPSED` : c.doubts.length > 0 ? `${text} degraded?` : text;
 }
 
 /**

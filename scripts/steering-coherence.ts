@@ -55,7 +55,8 @@ async function main(): Promise<void> {
       count: config.steering.layers,
       vectorsPath: path,
     });
-    const rows: { id: string; nll: number; tokens: number; distinct: number[]; sample: string }[] = [];
+    // Each reply (prompt x seed) is one unit, as an episode is in a run.
+    const rows: { id: string; coherence: Coherence; sample: string }[] = [];
     for (const c of conditions) {
       const steer = resolveSteering(c.steer, vectors, {
         vectorLayer: plan.layer,
@@ -75,36 +76,42 @@ async function main(): Promise<void> {
       const results = await model.generateBatch(requests);
       let nll = 0;
       let tokens = 0;
-      const distinct: number[] = [];
+      const episodes: Coherence['episodes'] = [];
       for (const [i, r] of results.entries()) {
         const score = await model.replyNll(requests[i]!.messages, r.tokenIds, COHERENCE_CONTEXT_TOKENS);
         nll += score.mean * score.tokens;
         tokens += score.tokens;
-        const d = distinctNgrams(r.text);
-        if (d !== undefined) distinct.push(d);
+        episodes.push({ nll: score.mean, distinct: distinctNgrams(r.text) ?? Number.NaN });
       }
-      rows.push({ id: c.id, nll: nll / tokens, tokens, distinct, sample: results[0]!.text.slice(0, 160) });
+      const distincts = episodes.map((e) => e.distinct).filter(Number.isFinite);
+      const coherence: Coherence = {
+        replies: results.length,
+        nll: nll / tokens,
+        distinct: distincts.reduce((a, b) => a + b, 0) / distincts.length,
+        episodes,
+        reasons: [],
+        doubts: [],
+      };
+      rows.push({ id: c.id, coherence, sample: results[0]!.text.slice(0, 160) });
       console.error(`${c.id}: done`);
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const base = rows.find((r) => r.id === 'baseline');
     console.log(
       `probe layer ${plan.layer}, blocks ${plan.blocks.join(',')}; thresholds: NLL rise > ${thresholds.maxNllRise}, distinct < ${thresholds.minDistinctRatio} x baseline`,
     );
     console.log('condition'.padEnd(22), 'NLL/token', 'distinct-3', 'collapsed', 'first reply (start)');
     for (const r of rows) {
-      const c: Coherence = { replies: 1, nll: r.nll, distinct: mean(r.distinct), reasons: [] };
       const judged =
-        base && r !== base
-          ? judgeCoherence(c, { ...c, nll: base.nll, distinct: mean(base.distinct) }, thresholds)
-          : c;
+        base && r !== base ? judgeCoherence(r.coherence, base.coherence, thresholds) : r.coherence;
       console.log(
         r.id.padEnd(22),
-        r.nll.toFixed(2).padStart(9),
-        `${(100 * mean(r.distinct)).toFixed(0)}%`.padStart(10),
+        judged.nll.toFixed(2).padStart(9),
+        `${(100 * judged.distinct).toFixed(0)}%`.padStart(10),
         String(judged.collapsed ?? '-').padStart(9),
         JSON.stringify(r.sample.replace(/\s+/g, ' ').slice(0, 90)),
       );
+      for (const why of [...judged.reasons, ...judged.doubts.map((d) => `doubt: ${d}`)])
+        console.log(`  ${why}`);
     }
   } finally {
     await model.dispose();
