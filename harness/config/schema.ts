@@ -105,7 +105,9 @@ export const ExperimentConfigSchema = z
       .min(1)
       .nullable()
       .default(null)
-      .describe('the task suite folder (tasks/<family>/<id>/); null = the suite shipped with the harness'),
+      .describe(
+        'the task suite folder (tasks/<family>/<id>/, relative to the working directory); null = the suite shipped with the harness',
+      ),
     tasks: z.array(z.string().min(1)).default([]).describe('task ids to run; empty = every task'),
     families: z.array(z.string().min(1)).default([]).describe('task families to run; empty = every family'),
     limit: positiveInt
