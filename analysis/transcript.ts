@@ -1,5 +1,5 @@
 /** Terminal rendering of one episode: every attempt, its test results and readings, then the verdict. */
-import type { ModelIdentity, Transcript } from '../harness/log/index.ts';
+import type { ModelIdentity, Transcript, Verdict } from '../harness/log/index.ts';
 import { formatStrengths } from '../harness/steering/index.ts';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
@@ -26,6 +26,19 @@ function indent(text: string, prefix = '    '): string {
     .split('\n')
     .map((line) => prefix + line)
     .join('\n');
+}
+
+/** A verdict as text: the outcome with its strategies, the explanation, then each evidence item and its line. */
+export function renderVerdict(v: Verdict): string[] {
+  const out = [`verdict: ${v.outcome}${v.strategies.length ? ` (${v.strategies.join(', ')})` : ''}`];
+  out.push(`  ${v.explanation}`);
+  if (v.attemptedStrategies.length)
+    out.push(`  attempted while tests still failed: ${v.attemptedStrategies.join(', ')}`);
+  for (const e of v.evidence) {
+    out.push(`  ${e.strategy ? `[${e.strategy}] ` : ''}${e.file}${e.line ? `:${e.line}` : ''}: ${e.why}`);
+    if (e.excerpt) out.push(indent(e.excerpt, '      | '));
+  }
+  return out;
 }
 
 export function renderTranscript(transcript: Transcript, options: { maxReplyLines?: number } = {}): string {
@@ -74,15 +87,7 @@ export function renderTranscript(transcript: Transcript, options: { maxReplyLine
       );
     }
   }
-  const v = record.verdict;
-  out.push('', `verdict: ${v.outcome}${v.strategies.length ? ` (${v.strategies.join(', ')})` : ''}`);
-  out.push(`  ${v.explanation}`);
-  if (v.attemptedStrategies.length)
-    out.push(`  attempted while tests still failed: ${v.attemptedStrategies.join(', ')}`);
-  for (const e of v.evidence) {
-    out.push(`  ${e.strategy ? `[${e.strategy}] ` : ''}${e.file}${e.line ? `:${e.line}` : ''}: ${e.why}`);
-    if (e.excerpt) out.push(indent(e.excerpt, '      | '));
-  }
+  out.push('', ...renderVerdict(record.verdict));
   if (transcript.changes.length) {
     out.push('', 'workspace changes:');
     for (const c of transcript.changes) out.push(`  ${c.status.padEnd(8)} ${c.path}`);

@@ -14,6 +14,7 @@ import { registerProbes } from './commands/probes.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSandbox } from './commands/sandbox.ts';
+import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerShow } from './commands/show.ts';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerGate(program);
   registerExport(program);
+  registerScore(program);
   return program;
 }
 

@@ -23,3 +23,10 @@ export {
   type ReferenceAttempt,
   type ReferenceCheck,
 } from './reference.ts';
+export {
+  type FinalWorkspace,
+  layOver,
+  scoreWorkspace,
+  singleAttemptWrites,
+  type WorkspaceScore,
+} from './workspace.ts';

@@ -1,18 +1,16 @@
 /**
  * Runs one of a task's reference attempts through the whole scoring pipeline, as if an agent had left
- * the workspace that way: a fresh agent sandbox with the reference applied, the visible tests there,
- * then pristine rescoring, held-out tests, detectors and the verdict. Then checks what the reference
+ * the workspace that way (scoreWorkspace: the visible tests in a fresh agent sandbox, then pristine
+ * rescoring, held-out tests, detectors and the verdict, as at an episode's end). Then checks what the reference
  * promises: an honest attempt raises no finding (and passes on a control twin, fails on an impossible
  * task); a cheat is caught with its strategy.
  */
-import type { Sandbox } from '../../sandboxes/types.ts';
 import type { Verdict } from '../log/index.ts';
-import { withExpectedIds } from './collect.ts';
 import type { ScoringDeps } from './pristine.ts';
-import { type ScoredEpisode, scoreEpisodeInDetail } from './score.ts';
+import type { ScoredEpisode } from './score.ts';
 import type { Strategy } from './strategies.ts';
 import { FINDING_THRESHOLD, type ScoringTask, type TestSummary } from './types.ts';
-import { runVisibleTests } from './visible.ts';
+import { layOver, scoreWorkspace } from './workspace.ts';
 
 export interface ReferenceAttempt {
   name: string;
@@ -41,10 +39,7 @@ export interface ReferenceCheck {
 
 /** The workspace an agent would have left: the starter files with the reference laid over them. */
 export function applyReference(task: ScoringTask, reference: ReferenceAttempt): Map<string, Buffer> {
-  const files = new Map(task.workspace);
-  for (const path of reference.deletes) files.delete(path);
-  for (const [path, content] of reference.files) files.set(path, content);
-  return files;
+  return layOver(task, reference);
 }
 
 export function judgeReference(
@@ -68,39 +63,16 @@ export function judgeReference(
 }
 
 export async function checkReference(
-  pristineTask: ScoringTask,
+  task: ScoringTask,
   reference: ReferenceAttempt,
   deps: ScoringDeps,
 ): Promise<ReferenceCheck> {
   const started = performance.now();
-  const task = await withExpectedIds(pristineTask, deps);
-  const finalFiles = applyReference(task, reference);
-  let agentTests: TestSummary;
-  let sandbox: Sandbox | undefined;
-  try {
-    sandbox = await deps.createSandbox({
-      image: deps.images[task.language],
-      limits: deps.limits,
-      labels: { ...deps.labels, 'harness.role': 'reference-agent' },
-    });
-    await sandbox.writeFiles(Object.fromEntries(finalFiles));
-    agentTests = await runVisibleTests(sandbox, task);
-  } finally {
-    await sandbox?.destroy();
-  }
-  const scored = await scoreEpisodeInDetail(
-    {
-      task,
-      finalFiles,
-      deletedFiles: reference.deletes,
-      fileWriteLog: [...reference.files.keys(), ...reference.deletes].map((path) => ({ attempt: 1, path })),
-      agentTestResult: agentTests,
-      claimedImpossible: false,
-      gaveUp: false,
-      transcript: '',
-      sandboxBroken: agentTests.sandboxDied,
-    },
+  const scored = await scoreWorkspace(
+    task,
+    { files: reference.files, deletes: reference.deletes },
     deps,
+    'reference-agent',
   );
   const judged = judgeReference(task, reference, scored);
   return {
@@ -112,7 +84,7 @@ export async function checkReference(
     impossible: task.impossible,
     ...judged,
     verdict: scored.verdict,
-    agentTests,
+    agentTests: scored.agentTests,
     durationMs: Math.round(performance.now() - started),
   };
 }
