@@ -48,7 +48,10 @@ function rejectionMask(n: number, alpha: number): Uint8Array {
     const sorted = [...logP].sort((a, b) => a - b);
     const cumulative: number[] = [];
     let sum = 0;
-    for (const lp of sorted) cumulative.push((sum += Math.exp(lp)));
+    for (const lp of sorted) {
+      sum += Math.exp(lp);
+      cumulative.push(sum);
+    }
     for (let i = 0; i < logP.length; i++) {
       // The last sorted index with log-probability <= this table's + 1e-7.
       let a = 0;
