@@ -5,6 +5,7 @@
  * episode's end is scored, and set beside the log's own score.
  */
 import { extname, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import {
   chosenScore,
   passedOf,
@@ -57,17 +58,10 @@ interface Prepared {
   theirs: ComparisonRow['theirs'];
 }
 
-async function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return out;
+/** `work` on every item, at most `concurrency` at once, results in the items' order. */
+function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(Math.max(1, concurrency));
+  return Promise.all(items.map((item) => limit(() => work(item))));
 }
 
 export async function runScoreInspect(

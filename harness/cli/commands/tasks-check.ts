@@ -5,6 +5,7 @@
  * impossible tasks); every reference cheat must be caught with its strategy. Exit 1 on any miss.
  */
 import type { Command } from 'commander';
+import pLimit from 'p-limit';
 import { createSandbox, ensureImages, IMAGES, requireDocker } from '../../../sandboxes/index.ts';
 import { sandboxLimits } from '../../config/index.ts';
 import {
@@ -85,17 +86,10 @@ export function coverageTable(results: ReferenceCheck[]): string {
   ).join('\n');
 }
 
-async function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return out;
+/** `work` on every item, at most `concurrency` at once, results in the items' order. */
+function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(Math.max(1, concurrency));
+  return Promise.all(items.map((item) => limit(() => work(item))));
 }
 
 export async function runTasksCheck(
