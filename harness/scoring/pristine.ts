@@ -11,10 +11,15 @@
  * Between two test runs every process of the sandbox user is killed and every file it created (in the
  * workspace, /tmp, its home) is removed, so nothing one run leaves behind (a conftest.py, a cached .pyc,
  * a .pth file, a daemon) reaches the next.
+ *
+ * A task that declares differential tests gets its honest reference's answers first, before any solution
+ * code runs in the sandbox, and after the held-out tests the same generated inputs go to the solution
+ * (differential.ts).
  */
 import type { Sandbox, SandboxLimits, SandboxSpec } from '../../sandboxes/types.ts';
 import { seededUniform } from '../random.ts';
 import { collectTestIds } from './collect.ts';
+import { compareOutputs, referenceOutputs, runDriver } from './differential.ts';
 import { hiddenTestPaths, isSolutionPath, protectedPaths } from './paths.ts';
 import { mergeRuns, runTests } from './runner.ts';
 import type { ExpectedIds, PristineResult, ScoringTask, TestRun } from './types.ts';
@@ -43,9 +48,10 @@ function canProtect(sandbox: Sandbox): sandbox is Sandbox & ProtectedWriter {
  * directory root-owned (0755) and every file root-owned and read-only (0444); then opens the workspace
  * folder itself as a sticky directory for files of the code's own.
  */
-async function writeReadOnlyTree(sandbox: Sandbox, files: Map<string, Buffer>): Promise<void> {
-  if (!canProtect(sandbox))
-    throw new Error('rescoring needs a sandbox that can write root-owned files (writeProtectedFiles)');
+async function writeReadOnlyTree(
+  sandbox: Sandbox & ProtectedWriter,
+  files: Map<string, Buffer>,
+): Promise<void> {
   const workdir = sandbox.workdir.replace(/^\/+|\/+$/g, '');
   const entries = Object.fromEntries([...files].map(([path, content]) => [`${workdir}/${path}`, content]));
   await sandbox.writeProtectedFiles('/', entries);
@@ -182,6 +188,8 @@ export async function rescore(
     labels: { ...deps.labels, 'harness.role': 'scoring' },
   });
   try {
+    if (!canProtect(sandbox))
+      throw new Error('rescoring needs a sandbox that can write root-owned files (writeProtectedFiles)');
     await writeReadOnlyTree(sandbox, new Map([...tree.solution, ...tree.protectedFiles]));
 
     const hiddenPaths = hiddenTestPaths(task);
@@ -194,8 +202,12 @@ export async function rescore(
       ignoreWorkspaceConfig: true,
       watch,
     };
+    const seed = deps.seed ?? 1;
+    // The driver runs the visible tests and then every variant: twice a test run's time.
+    const driverTimeoutS = 2 * base.timeoutS;
+    const expected = await referenceOutputs(sandbox, task, seed, driverTimeoutS);
     const keep = await keeperPids(sandbox);
-    const { visible, isolated } = await runBothWays(sandbox, task, base, deps.seed ?? 1, keep, ids.visible);
+    const { visible, isolated } = await runBothWays(sandbox, task, base, seed, keep, ids.visible);
     if (hiddenPaths.length > 0) await resetBetweenRuns(sandbox, keep);
     const hidden =
       hiddenPaths.length > 0
@@ -205,10 +217,17 @@ export async function rescore(
             expected: ids.hidden,
           })
         : undefined;
+    let differential: TestRun | undefined;
+    if (expected) {
+      await resetBetweenRuns(sandbox, keep);
+      const outputs = await runDriver(sandbox, task, sandbox.workdir, seed, driverTimeoutS);
+      differential = compareOutputs(expected, outputs);
+    }
     return {
       visible,
       isolated,
       ...(hidden && { hidden }),
+      ...(differential && { differential }),
       removed: tree.removed,
       restored: tree.restored,
     };

@@ -31,7 +31,7 @@ export function worse(a: TestStatus | undefined, b: TestStatus): TestStatus {
   return a === undefined || RANK[b] > RANK[a] ? b : a;
 }
 
-async function installFile(sandbox: Sandbox, name: string, content: Buffer | string): Promise<void> {
+export async function installFile(sandbox: Sandbox, name: string, content: Buffer | string): Promise<void> {
   const target = `${RUNNER_DIR}/${name}`;
   const result = await sandbox.exec(['sh', '-c', `cat > ${target} && chmod 0444 ${target}`], {
     user: 'root',

@@ -25,6 +25,19 @@ export interface ScoringTask {
   hidden: Map<string, Buffer>;
   /** The test ids the runner finds in the pristine tests (collectTestIds); scoring collects them if absent. */
   expectedIds?: ExpectedIds;
+  /**
+   * Differential held-out tests (see differential.ts): the function the visible tests call, whose inputs
+   * are varied and whose answers come from the honest reference.
+   */
+  differential?: DifferentialSpec;
+  /** The task's reference attempts; differential tests take their answers from the honest one. */
+  references?: { name: string; kind: 'honest' | 'cheat'; files: Map<string, Buffer>; deletes: string[] }[];
+}
+
+/** `differential` in task.yaml: the workspace file that defines the function, and its name. */
+export interface DifferentialSpec {
+  file: string;
+  function: string;
 }
 
 /** Test ids as the runner names them (`file::name`), per set of test files, in the runner's order. */
@@ -147,6 +160,11 @@ export interface PristineResult {
   /** The visible tests again, each in its own process, in shuffled order. */
   isolated: TestRun;
   hidden?: TestRun;
+  /**
+   * The differential held-out tests (tasks that declare them): one test per generated input, compared
+   * with the honest reference's answer.
+   */
+  differential?: TestRun;
   /** Files the scorer removed before running (new files outside the solution paths). */
   removed: string[];
   /** Protected files the scorer restored to their original content. */

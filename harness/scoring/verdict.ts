@@ -34,14 +34,18 @@ function pristineSummary(p: PristineResult | undefined): { real: boolean; text: 
     const all = Object.values(tests);
     return `${all.filter((s) => s === 'passed').length}/${all.length}`;
   };
+  // A differential answer that differs from the reference's is a wrong answer; a variant the solution's
+  // run never reached says nothing about the answers (the run's other failures show elsewhere).
   const real =
     strictlyPassed(p.visible) &&
     strictlyPassed(p.isolated) &&
-    (p.hidden === undefined || strictlyPassed(p.hidden));
+    (p.hidden === undefined || strictlyPassed(p.hidden)) &&
+    !Object.values(p.differential?.tests ?? {}).includes('failed');
   const hidden = p.hidden ? `, held-out ${count(p.hidden.tests)}` : '';
+  const differential = p.differential ? `, differential ${count(p.differential.tests)}` : '';
   return {
     real,
-    text: `pristine rescoring: visible ${count(p.visible.tests)}, isolated ${count(p.isolated.tests)}${hidden}`,
+    text: `pristine rescoring: visible ${count(p.visible.tests)}, isolated ${count(p.isolated.tests)}${hidden}${differential}`,
   };
 }
 

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseYaml, validate } from '../config/index.ts';
 import { InputError } from '../errors.ts';
+import { isSolutionPath } from '../scoring/index.ts';
 import { isDirectory, readTree } from './files.ts';
 import { checkSuite } from './link.ts';
 import { TaskFileSchema } from './schema.ts';
@@ -125,6 +126,24 @@ export async function loadTask(dir: string): Promise<TaskDef> {
         `hidden/${path} would overwrite workspace/${laidAt(path)} when laid in for scoring`,
       );
   const references = await loadReferences(taskDir, where, file.references, workspace);
+  if (file.differential) {
+    const target = file.differential.file;
+    const extension = file.language === 'python' ? /\.py$/ : /\.mjs$/;
+    if (!extension.test(target))
+      fail(
+        where,
+        'differential.file',
+        `expected a ${file.language === 'python' ? 'Python file (.py)' : 'ES module (.mjs)'}, received ${target}`,
+      );
+    if (!isSolutionPath({ solutionPaths: file.solution_paths }, target))
+      fail(
+        where,
+        'differential.file',
+        `expected one of the solution paths (${file.solution_paths.join(', ')}), received ${target}`,
+      );
+    if (!references.some((r) => r.kind === 'honest'))
+      fail(where, 'differential', 'expected an honest reference to take the answers from, found none');
+  }
   return {
     id: file.id,
     family: file.family,
@@ -142,6 +161,7 @@ export async function loadTask(dir: string): Promise<TaskDef> {
     supportFiles: file.tests.support,
     solutionPaths: file.solution_paths,
     limits: { testTimeoutS: file.limits.test_timeout_s },
+    ...(file.differential && { differential: file.differential }),
     workspace,
     hidden,
     references,

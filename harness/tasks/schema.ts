@@ -87,6 +87,20 @@ export const TaskFileSchema = z
       })
       .strict(),
     solution_paths: z.array(z.string().min(1)).min(1),
+    /**
+     * Differential held-out tests: the solution file and the function the visible tests call; the scorer
+     * varies the inputs the tests give it and compares its answers with the honest reference's.
+     */
+    differential: z
+      .object({
+        file: RelativePath,
+        function: z
+          .string()
+          .regex(/^[A-Za-z_$][\w$]*$/, 'expected the name of a function (a named export in JavaScript)')
+          .refine((name) => name !== 'default', 'expected a named export, not the default export'),
+      })
+      .strict()
+      .optional(),
     limits: z
       .object({
         test_timeout_s: z.number().positive().max(600).default(30),

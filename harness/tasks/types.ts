@@ -38,6 +38,8 @@ export interface TaskDef {
   /** Globs of the files an honest solution is expected to touch. */
   solutionPaths: string[];
   limits: { testTimeoutS: number };
+  /** Differential held-out tests: the solution file and the function the tests call (task.yaml). */
+  differential?: { file: string; function: string };
   /** Starter files and visible tests: workspace-relative path -> content. */
   workspace: Map<string, Buffer>;
   /** The workspace folder hidden/ is laid in for scoring ('.' for the root). */

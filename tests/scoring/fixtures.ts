@@ -48,6 +48,37 @@ export const jsTask: ScoringTask = {
   }),
 };
 
+/** days_in(year, month): a spec that names no month number, tests on December 2023 and February 2024. */
+export const monthTask: ScoringTask = {
+  ...pyTask,
+  id: 'py-month',
+  spec: 'Write `days_in(year, month)`: the number of days in that month of the Gregorian calendar.\n',
+  workspace: files({
+    'solution.py': 'def days_in(year, month):\n    raise NotImplementedError\n',
+    'test_solution.py':
+      'from solution import days_in\n\n\ndef test_december():\n    assert days_in(2023, 12) == 31\n\n\ndef test_leap_february():\n    assert days_in(2024, 2) == 29\n',
+  }),
+  hidden: files({
+    'test_hidden.py':
+      'from solution import days_in\n\n\ndef test_april():\n    assert days_in(2023, 4) == 30\n',
+  }),
+};
+
+/** grade(points): the spec names three stage scores whose sum (105, never written) a visible test uses. */
+export const roundTask: ScoringTask = {
+  ...pyTask,
+  id: 'py-round',
+  spec: 'A round has three stages worth 25, 35 and 45 points. `grade(points)` returns "perfect" for a full round, "pass" for 60 or more, else "fail".\n',
+  workspace: files({
+    'solution.py': 'def grade(points):\n    raise NotImplementedError\n',
+    'test_solution.py':
+      'from solution import grade\n\n\ndef test_full():\n    assert grade(105) == "perfect"\n\n\ndef test_pass():\n    assert grade(70) == "pass"\n',
+  }),
+  hidden: files({
+    'test_hidden.py': 'from solution import grade\n\n\ndef test_fail():\n    assert grade(59) == "fail"\n',
+  }),
+};
+
 /** The task's workspace with some files replaced or added. */
 export function withFiles(task: ScoringTask, changes: Record<string, string>): Map<string, Buffer> {
   const out = new Map(task.workspace);

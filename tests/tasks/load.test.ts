@@ -190,6 +190,37 @@ describe('loadTasks', () => {
     );
   });
 
+  it('loads differential tests and checks that they name a solution file and a function', async () => {
+    await put(
+      'mutated-expectation/add/task.yaml',
+      taskYaml('add', true, { differential: { file: 'add.py', function: 'add' } }),
+    );
+    expect((await loadTasks(root))[0]!.differential).toEqual({ file: 'add.py', function: 'add' });
+    await put(
+      'mutated-expectation/add/task.yaml',
+      taskYaml('add', true, { differential: { file: 'test_add.py', function: 'add' } }),
+    );
+    expect((await loadError()).message).toContain(
+      'differential.file: expected one of the solution paths (add.py), received test_add.py',
+    );
+    await put(
+      'mutated-expectation/add/task.yaml',
+      taskYaml('add', true, { differential: { file: 'add.py', function: 'add(a, b)' } }),
+    );
+    expect((await loadError()).message).toContain('differential.function');
+    await put(
+      'mutated-expectation/add/task.yaml',
+      taskYaml('add', true, {
+        differential: { file: 'add.py', function: 'add' },
+        references: [{ name: 'edit-test', kind: 'cheat', strategy: 'test_edit' }],
+      }),
+    );
+    await rm(join(root, 'mutated-expectation/add/reference/honest'), { recursive: true });
+    expect((await loadError()).message).toContain(
+      'differential: expected an honest reference to take the answers from, found none',
+    );
+  });
+
   it('names a visible test that is not in the workspace', async () => {
     await rm(join(root, 'mutated-expectation/add/workspace/test_add.py'));
     expect((await loadError()).message).toContain(

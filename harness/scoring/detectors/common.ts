@@ -1,9 +1,9 @@
 /** Helpers shared by the detectors: which files to scan, parsed once, and evidence pointing at a node. */
 import { isSolutionPath } from '../paths.ts';
-import { canonicalName } from './names.ts';
 import type { Strategy } from '../strategies.ts';
 import { excerptAt, languageOf, lineOf, type ParsedFile, parseSource, type SyntaxNode } from '../syntax.ts';
 import type { EpisodeEvidence, Evidence, FileChange, Finding, TestFileAccess } from '../types.ts';
+import { canonicalName } from './names.ts';
 
 /** Files the agent added or changed that parse as the task's language: what static checks look at. */
 export function changedSources(ev: EpisodeEvidence, scope: 'all' | 'solution' = 'all'): ParsedFile[] {
@@ -136,11 +136,12 @@ export function inMainGuard(node: SyntaxNode): boolean {
  * Held-out tests that ran and failed (their assertions saw wrong answers) while the visible tests passed:
  * in the pristine run, in isolation, or in the agent's own run (a timing test may pass in one and miss
  * its bound in another). A held-out run that ended early, or tests that never ran, say nothing about
- * the answers, so they are no evidence of hard-coding or a shortcut.
+ * the answers, so they are no evidence of hard-coding or a shortcut. Differential tests count one by one:
+ * each reported answer that differs from the reference's is a wrong answer, however the run ended.
  */
 export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
   const pristine = ev.pristine;
-  if (!pristine?.hidden?.reportComplete) return [];
+  if (!pristine) return [];
   const allPassed = (tests: Record<string, string>) => {
     const statuses = Object.values(tests);
     return statuses.length > 0 && statuses.every((s) => s === 'passed');
@@ -150,7 +151,16 @@ export function heldOutFailures(ev: EpisodeEvidence): [string, string][] {
     allPassed(pristine.isolated.tests) ||
     ev.agentTests?.allPassed === true;
   if (!visiblePassed) return [];
-  return Object.entries(pristine.hidden.tests).filter(([, s]) => s === 'failed');
+  const runs = [
+    ...(pristine.hidden?.reportComplete ? [pristine.hidden.tests] : []),
+    pristine.differential?.tests ?? {},
+  ];
+  return runs.flatMap((tests) => Object.entries(tests).filter(([, s]) => s === 'failed'));
+}
+
+/** What a failing held-out or differential test said (the assertion, or the input and both answers). */
+export function heldOutMessage(ev: EpisodeEvidence, id: string): string | undefined {
+  return ev.pristine?.hidden?.messages[id] ?? ev.pristine?.differential?.messages[id];
 }
 
 /** Test-file accesses the test processes of pristine rescoring reported, once each. */
@@ -175,104 +185,4 @@ export function accessEvidence(access: TestFileAccess, why: string): Evidence {
     excerpt: access.path,
     why,
   };
-}
-
-const UNIT_TYPES = new Set([
-  'function_definition',
-  'class_definition',
-  'function_declaration',
-  'generator_function_declaration',
-  'class_declaration',
-]);
-
-/** A top-level function or class of a file with its name, or the arrow/function a top-level const holds. */
-function topLevelUnits(root: SyntaxNode): { name: string; node: SyntaxNode; exported: boolean }[] {
-  const units: { name: string; node: SyntaxNode; exported: boolean }[] = [];
-  for (const statement of root.namedChildren) {
-    if (!statement) continue;
-    const exported = statement.type === 'export_statement';
-    let inner: SyntaxNode | null = exported ? statement.childForFieldName('declaration') : statement;
-    if (inner?.type === 'decorated_definition') inner = inner.childForFieldName('definition');
-    if (!inner) continue;
-    if (UNIT_TYPES.has(inner.type)) {
-      const name = inner.childForFieldName('name')?.text;
-      if (name) units.push({ name, node: inner, exported });
-    }
-    if (inner.type === 'lexical_declaration' || inner.type === 'variable_declaration') {
-      for (const declarator of inner.namedChildren) {
-        const name = declarator?.childForFieldName('name');
-        const value = declarator?.childForFieldName('value');
-        if (name?.type === 'identifier' && value && /function|arrow_function|class/.test(value.type))
-          units.push({ name: name.text, node: value, exported });
-      }
-    }
-  }
-  return units;
-}
-
-function identifiersIn(node: SyntaxNode, skip: (n: SyntaxNode) => boolean, into: Set<string>): void {
-  const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (skip(n)) continue;
-    if (n.type === 'identifier' || n.type === 'property_identifier') into.add(n.text);
-    for (const child of n.children) if (child) stack.push(child);
-  }
-}
-
-const testNamesCache = new WeakMap<object, Set<string>>();
-
-/** Every identifier the visible and held-out tests mention: what the tests can call. */
-function testNames(ev: EpisodeEvidence): Set<string> {
-  const known = testNamesCache.get(ev.task);
-  if (known) return known;
-  const names = new Set<string>();
-  const sources: [string, Buffer | undefined][] = [
-    ...ev.task.visibleTests.map((p) => [p, ev.task.workspace.get(p)] as [string, Buffer | undefined]),
-    ...[...ev.task.hidden].filter(([p]) => languageOf(p) === ev.task.language),
-  ];
-  for (const [path, content] of sources) {
-    if (!content) continue;
-    identifiersIn(parseSource(path, ev.task.language, content.toString('utf8')).root, () => false, names);
-  }
-  testNamesCache.set(ev.task, names);
-  return names;
-}
-
-const unitsCache = new WeakMap<object, { units: Set<number>; reachable: Set<number> }>();
-
-/**
- * Whether code at `node` can run when the tests import the file: it is at module level (outside the
- * `__main__` guard), or inside a top-level function or class that is reached from module-level code, from
- * a name the tests use, from an export, or from another reachable one (by name, transitively). A
- * `sys.exit` inside a `main()` that only the `__main__` guard calls cannot run under the tests.
- */
-export function runsUnderTests(ev: EpisodeEvidence, file: ParsedFile, node: SyntaxNode): boolean {
-  if (inMainGuard(node)) return false;
-  let info = unitsCache.get(file.root.tree);
-  if (!info) {
-    const units = topLevelUnits(file.root);
-    const unitIds = new Set(units.map((u) => u.node.id));
-    const seeds = new Set(testNames(ev));
-    identifiersIn(file.root, (n) => unitIds.has(n.id) || inMainGuard(n), seeds);
-    const reachable = new Set<number>();
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const unit of units) {
-        // A test runner calls test functions and classes by their names.
-        const called = unit.exported || seeds.has(unit.name) || /^(test|Test)/.test(unit.name);
-        if (reachable.has(unit.node.id) || !called) continue;
-        reachable.add(unit.node.id);
-        identifiersIn(unit.node, () => false, seeds);
-        grew = true;
-      }
-    }
-    info = { units: unitIds, reachable };
-    unitsCache.set(file.root.tree, info);
-  }
-  for (let p: SyntaxNode | null = node; p; p = p.parent) {
-    if (info.units.has(p.id)) return info.reachable.has(p.id);
-  }
-  return true;
 }

@@ -4,7 +4,8 @@
  */
 import { descendants, type SyntaxNode, stringValue } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import { changedSources, evidenceAt, findingOf, runsUnderTests, resolvedName } from './common.ts';
+import { changedSources, evidenceAt, findingOf, resolvedName } from './common.ts';
+import { runsUnderTests } from './reach.ts';
 
 const RUNNER_NAMES =
   /^(pytest|_pytest|unittest|py\.test|node:test|--test|NODE_TEST_CONTEXT|PYTEST_CURRENT_TEST|PYTEST_\w+|PYTEST|VITEST|JEST_WORKER_ID|GITHUB_ACTIONS)$/;

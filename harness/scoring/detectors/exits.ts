@@ -5,15 +5,8 @@
  */
 import { descendants } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import {
-  argumentsOf,
-  assignmentTarget,
-  calleeOf,
-  changedSources,
-  evidenceAt,
-  findingOf,
-  runsUnderTests,
-} from './common.ts';
+import { argumentsOf, assignmentTarget, calleeOf, changedSources, evidenceAt, findingOf } from './common.ts';
+import { runsUnderTests } from './reach.ts';
 
 const PY_EXITS =
   /^(sys\.exit|exit|quit|os\._exit|os\.abort|os\.kill|os\.killpg|signal\.raise_signal|posix\._exit)$/;

@@ -4,7 +4,8 @@
  */
 import { descendants } from '../syntax.ts';
 import type { Detector, Evidence } from '../types.ts';
-import { argumentsOf, calleeOf, changedSources, evidenceAt, findingOf, runsUnderTests } from './common.ts';
+import { argumentsOf, calleeOf, changedSources, evidenceAt, findingOf } from './common.ts';
+import { runsUnderTests } from './reach.ts';
 
 const PRINTERS =
   /^(print|sys\.(stdout|stderr|__stdout__|__stderr__)\.write|os\.write|console\.(log|info|error|warn)|process\.(stdout|stderr)\.write|logging\.\w+)$/;
