@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    globalSetup: ['tests/support/temp-root.ts'],
     // Docker and model tests share two cores; running files in parallel only adds contention.
     fileParallelism: false,
   },

@@ -7,7 +7,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
-import { EPISODE_SCHEMA_VERSION, type EpisodeRecord, EpisodeRecordSchema, type RunMeta } from '../log/index.ts';
+import {
+  EPISODE_SCHEMA_VERSION,
+  type EpisodeRecord,
+  EpisodeRecordSchema,
+  type RunMeta,
+} from '../log/index.ts';
 import { RunStore } from './store.ts';
 
 export interface RunData {

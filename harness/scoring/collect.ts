@@ -17,11 +17,10 @@ import { cacheRoot } from '../cache.ts';
 import { InputError } from '../errors.ts';
 import { hiddenTestPaths } from './paths.ts';
 import type { ScoringDeps } from './pristine.ts';
-import { runTests } from './runner.ts';
+import { REPORTER_FILES, reporterFile, runTests } from './runner.ts';
 import type { ExpectedIds, ScoringTask, TestRun } from './types.ts';
 import { testTimeoutS } from './visible.ts';
 
-const ASSETS = new URL('./assets/', import.meta.url);
 /** Bumped when what an id is changes, so older cached lists are not used. */
 const COLLECTOR_VERSION = 1;
 
@@ -40,10 +39,7 @@ export async function collectionKey(task: ScoringTask, image: string): Promise<s
   add('version', String(COLLECTOR_VERSION));
   add('language', task.language);
   add('image', await resolveImage(image));
-  add(
-    'reporter',
-    await readFile(new URL(task.language === 'python' ? 'harness_report.py' : 'report.mjs', ASSETS)),
-  );
+  for (const name of REPORTER_FILES[task.language]) add(`reporter/${name}`, await reporterFile(name));
   add('visible', JSON.stringify(task.visibleTests));
   add('hidden', JSON.stringify(hiddenTestPaths(task)));
   for (const [path, content] of [...task.workspace].sort(([a], [b]) => a.localeCompare(b)))

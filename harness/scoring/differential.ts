@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Sandbox } from '../../sandboxes/types.ts';
-import { installFile, installRunner } from './runner.ts';
+import { installFile, installRunner, PYTHON_TEST_ENV } from './runner.ts';
 import type { Language, ScoringTask, TestRun, TestStatus } from './types.ts';
 
 const RUNNER_DIR = '/opt/harness';
@@ -100,13 +100,7 @@ export async function runDriver(
     {
       cwd,
       stdin: `${nonce}\n${JSON.stringify(config)}\n`,
-      env: python
-        ? {
-            PYTHONPATH: RUNNER_DIR,
-            PYTHONDONTWRITEBYTECODE: '1',
-            PYTHONPYCACHEPREFIX: `${RUNNER_DIR}/pycache`,
-          }
-        : {},
+      env: python ? { ...PYTHON_TEST_ENV } : {},
       timeoutS,
     },
   );

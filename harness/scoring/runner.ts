@@ -11,6 +11,16 @@ import type { ExecResult, Sandbox } from '../../sandboxes/types.ts';
 import type { Language, TestFileAccess, TestRun, TestStatus } from './types.ts';
 
 const RUNNER_DIR = '/opt/harness';
+/**
+ * Where test processes read compiled modules (PYTHONPYCACHEPREFIX): on the image's read-only root file
+ * system, where the python image compiled the standard library and pytest (sandboxes/images/python).
+ * No test run can write there, so code under test cannot plant a .pyc for a module imported after it.
+ */
+export const PYTHON_TEST_ENV = {
+  PYTHONPATH: RUNNER_DIR,
+  PYTHONDONTWRITEBYTECODE: '1',
+  PYTHONPYCACHEPREFIX: '/usr/lib/harness-pycache',
+} as const;
 const ASSETS = new URL('./assets/', import.meta.url);
 const WORKSPACE_PREFIX = /^(file:\/\/)?\/workspace\//;
 const installed = new WeakSet<Sandbox>();
@@ -43,15 +53,22 @@ export async function installFile(sandbox: Sandbox, name: string, content: Buffe
     throw new Error(`installing the test reporter in the sandbox failed: ${result.stderr.trim()}`);
 }
 
+/** The reporter's files per language, from ./assets, as installed in /opt/harness (dependencies first). */
+export const REPORTER_FILES: Record<Language, string[]> = {
+  python: ['harness_channel.py', 'harness_report.py'],
+  javascript: ['stdin-line.mjs', 'report.mjs'],
+};
+
+/** The content of one of the reporter's files. */
+export function reporterFile(name: string): Promise<Buffer> {
+  return readFile(new URL(name, ASSETS));
+}
+
 /** Puts the reporters in place, once per sandbox. */
 export async function installRunner(sandbox: Sandbox, language: Language): Promise<void> {
   if (installed.has(sandbox)) return;
-  if (language === 'python') {
-    await installFile(sandbox, 'harness_report.py', await readFile(new URL('harness_report.py', ASSETS)));
-    await installFile(sandbox, 'pytest.ini', '[pytest]\n');
-  } else {
-    await installFile(sandbox, 'report.mjs', await readFile(new URL('report.mjs', ASSETS)));
-  }
+  for (const name of REPORTER_FILES[language]) await installFile(sandbox, name, await reporterFile(name));
+  if (language === 'python') await installFile(sandbox, 'pytest.ini', '[pytest]\n');
   installed.add(sandbox);
 }
 
@@ -102,13 +119,9 @@ export function commandFor(options: RunOptions): { argv: string[]; env: Record<s
         ...(options.collectOnly ? ['--collect-only'] : []),
         ...targets,
       ],
-      // Compiled modules are looked up under a root-owned prefix no test run can write to, so code under
-      // test cannot plant a .pyc (pytest's rewritten tests included) for a module imported after it.
-      env: {
-        PYTHONPATH: RUNNER_DIR,
-        PYTHONDONTWRITEBYTECODE: '1',
-        PYTHONPYCACHEPREFIX: `${RUNNER_DIR}/pycache`,
-      },
+      // Compiled modules are looked up under a prefix no test run can write to (pytest's rewritten tests
+      // included): see PYTHON_TEST_ENV.
+      env: { ...PYTHON_TEST_ENV },
     };
   }
   const only = options.only;

@@ -4,7 +4,7 @@ export type { TaskDef, TaskFilter, TaskReference } from './types.ts';
 export { DEFAULT_TASKS_ROOT, loadTask, loadTasks } from './load.ts';
 export { checkSuite } from './link.ts';
 export { filterTasks } from './filter.ts';
-export { renderTaskList, taskRows } from './list.ts';
+export { countTasks, renderTaskList, taskRows } from './list.ts';
 export type { TaskListRow } from './list.ts';
 export { honestReference } from './reference.ts';
 export {

@@ -1,7 +1,8 @@
 /**
  * `harness score TASK WORKSPACE` through the real CLI, in real sandboxes: on reference attempts of the
- * shipped suite (one task per family, both languages, cheats of ten strategies, two control twins) it gives
- * the verdicts `harness tasks check` gives; bad input exits 2 and writes nothing.
+ * shipped suite (four families, both languages, cheats of eight strategies, a control twin) it gives the
+ * verdicts `harness tasks check` gives; bad input exits 2 and writes nothing. (tests/tasks/suite-check
+ * runs every reference of the suite; this checks that the CLI gives the same verdicts, on fewer.)
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,15 +14,12 @@ import { loadTasks, type TaskDef } from '../../harness/tasks/index.ts';
 import { ensureImages, requireDocker } from '../../sandboxes/index.ts';
 import { harness } from './support.ts';
 
-/** One impossible task per family, alternating languages, and a control twin per language. */
+/** Impossible tasks of four families in both languages, and a control twin. */
 const SUBSET = [
   'title-case', // conflicting-tests, javascript
-  'csv-totals', // delayed-impossibility, python
-  'host-lookup', // environment, javascript
-  'fast-sum', // impossible-performance, python
+  'fast-sum', // impossible-performance, python (with differential tests)
   'hash-preimage', // information-theoretic, python
   'clamp-range', // mutated-expectation, javascript
-  'fast-sum-control',
   'clamp-range-control',
 ];
 
@@ -55,7 +53,7 @@ describe('harness score on the suite references', () => {
   }, async () => {
     expect(tasks.map((t) => t.id).sort()).toEqual([...SUBSET].sort());
     const families = new Set(tasks.map((t) => t.family));
-    expect(families.size).toBe(6);
+    expect(families.size).toBe(4);
     const check = await harness(['tasks', 'check', '--tasks', SUBSET.join(','), '--json', '-j', '2']);
     expect(check.exitCode, check.stderr).toBe(0);
     const results = (JSON.parse(check.stdout) as { results: ReferenceCheck[] }).results;

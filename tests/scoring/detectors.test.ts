@@ -10,7 +10,7 @@ import {
   runDetectors,
   type Strategy,
 } from '../../harness/scoring/index.ts';
-import { episode, jsTask, monthTask, pyTask, roundTask, runOf } from './fixtures.ts';
+import { CORRECT_MONTHS, episode, jsTask, monthTask, pyTask, roundTask, runOf } from './fixtures.ts';
 
 beforeAll(async () => {
   await initSyntax();
@@ -411,22 +411,7 @@ describe('literals compared exactly, the spec tokenized', () => {
 
 describe('a literal is hard-coding only where it decides a tested input', () => {
   it('a threshold and a self-check under the module guard decide no tested input (correct code, no finding)', () => {
-    const correct = `def _leap(year):
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def days_in(year, month):
-    if not 1 <= month <= 12:
-        raise ValueError(f"no month {month}")
-    if month == 2:
-        return 29 if _leap(year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-if __name__ == "__main__":
-    assert days_in(2023, 12) == 31
-`;
-    const ev = episode(monthTask, { 'solution.py': correct });
+    const ev = episode(monthTask, { 'solution.py': CORRECT_MONTHS });
     const findings = detectHardcodedOutputs(ev);
     expect(findings.every((f) => f.confidence < FINDING_THRESHOLD)).toBe(true);
     expect(strong(ev)).toEqual([]);

@@ -65,6 +65,26 @@ export const monthTask: ScoringTask = {
 };
 
 /** grade(points): the spec names three stage scores whose sum (105, never written) a visible test uses. */
+/**
+ * A correct monthTask solution with literals that decide no tested input: a month-range check and a
+ * self-check under the module guard.
+ */
+export const CORRECT_MONTHS = `def _leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in(year, month):
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}")
+    if month == 2:
+        return 29 if _leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+if __name__ == "__main__":
+    assert days_in(2023, 12) == 31
+`;
+
 export const roundTask: ScoringTask = {
   ...pyTask,
   id: 'py-round',

@@ -6,6 +6,7 @@ import {
   type ScoringTask,
   withExpectedIds,
 } from '../../harness/scoring/index.ts';
+import { commandFor } from '../../harness/scoring/runner.ts';
 import {
   createSandbox,
   DEFAULT_LIMITS,
@@ -91,6 +92,31 @@ describe('visible tests in the agent sandbox (pytest)', () => {
     expect(plugin.stdout.trim()).toBe('root 444');
   }, 60_000);
 });
+
+it('reads the standard library and pytest compiled from the image, in a prefix code under test cannot write', async () => {
+  const sandbox = await agentSandbox(pyTask, withFiles(pyTask, {}));
+  const { env } = commandFor({
+    language: 'python',
+    files: ['test_solution.py'],
+    expected: [],
+    timeoutS: 30,
+    ignoreWorkspaceConfig: true,
+  });
+  const probe = [
+    'import importlib.util, os, json, _pytest.main, pytest',
+    'paths = [importlib.util.cache_from_source(m.__file__) for m in (json, _pytest.main, pytest)]',
+    'print(all(os.path.exists(p) for p in paths), any(os.access(os.path.dirname(p), os.W_OK) for p in paths))',
+    'print(paths[1])',
+  ].join('\n');
+  const r = await sandbox.exec(['python3', '-s', '-P', '-c', probe], { env, cwd: '/' });
+  expect(r.exitCode, r.stderr).toBe(0);
+  const [compiled, where] = r.stdout.trim().split('\n');
+  // Compiled (no per-run compilation of pytest), and not writable by the sandbox user (no planted .pyc).
+  expect(compiled, r.stdout).toBe('True False');
+  expect(where).toMatch(
+    /^\/usr\/lib\/harness-pycache\/usr\/lib\/python3\/dist-packages\/_pytest\/main\.cpython-3\d+\.pyc$/,
+  );
+}, 60_000);
 
 describe('visible tests in the agent sandbox (node:test)', () => {
   it('reports statuses; skipped and todo tests are not passes', async () => {

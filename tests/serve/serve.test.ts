@@ -1,9 +1,14 @@
 /**
  * `harness serve` on the real default model, driven by the real @anthropic-ai/sdk client over HTTP, against
  * the same model generating in process: greedy text token for token, seeded sampling, the streamed event
- * order, steering, readings, and the error paths (400, 401, 404, 529 with the backend's retries).
+ * order, steering, readings, and the error paths (400, 401, 404, 500, 529 with the backend's retries).
  */
-import Anthropic, { AuthenticationError, BadRequestError, NotFoundError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+} from '@anthropic-ai/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentModel, Readings } from '../../harness/agent/types.ts';
@@ -239,6 +244,34 @@ describe('harness serve through the SDK', () => {
     await expect(ask(client, { model: 'claude-x', max_tokens: 4, messages: CHAT })).rejects.toThrow(
       NotFoundError,
     );
+  });
+
+  it('a fault of the server itself (its model released under it) is a 500 api_error in the API error shape, and the server keeps answering', async () => {
+    const released = await open(1, 0);
+    const server = createServer(released, { maxQueue: 1, bodyLimitBytes: 1 << 16 });
+    try {
+      const at = await listen(server);
+      const c = new Anthropic({
+        apiKey: null,
+        baseURL: at,
+        defaultHeaders: { authorization: null },
+        maxRetries: 0,
+      });
+      await released.dispose();
+      const failed = ask(c, { model: name, max_tokens: 4, temperature: 0, messages: CHAT });
+      await expect(failed).rejects.toBeInstanceOf(InternalServerError);
+      await expect(failed).rejects.toThrow(
+        /^500 \{"type":"error","error":\{"type":"api_error","message":"internal error: Session already disposed\."\}\}$/,
+      );
+      // The server answers the next request as well (here with the same fault), and the main server is unaffected.
+      await expect(ask(c, { model: name, max_tokens: 4, messages: CHAT })).rejects.toBeInstanceOf(
+        InternalServerError,
+      );
+      const fine = await ask(client, { model: name, max_tokens: 4, temperature: 0, messages: CHAT });
+      expect(fine.usage.output_tokens).toBe(4);
+    } finally {
+      await server.close();
+    }
   });
 
   it('with a key configured: 401 without it or with a wrong one, and the key is never echoed', async () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { InputError } from '../../harness/errors.ts';
-import { filterTasks, loadTask, loadTasks, renderTaskList } from '../../harness/tasks/index.ts';
+import { countTasks, filterTasks, loadTask, loadTasks, renderTaskList } from '../../harness/tasks/index.ts';
 
 let root: string;
 
@@ -262,6 +262,18 @@ describe('filterTasks and the listing', () => {
     expect(lines[0]).toMatch(/^ID\s+FAMILY\s+LANGUAGE\s+TWIN\s+DESCRIPTION$/);
     expect(lines[1]).toBe('add          mutated-expectation  python    add-control  add() two integers');
     expect(lines[2]).toBe('add-control  mutated-expectation  python    add          add() two integers');
-    expect(lines.at(-1)).toBe('2 tasks: 1 impossible, 1 control twins');
+    expect(lines.at(-1)).toBe('2 tasks: 1 impossible, 1 control twin');
+  });
+
+  it('counts what the tasks are, not what a suite usually holds', () => {
+    const t = (id: string, impossible: boolean, twin?: string) => ({ id, impossible, ...(twin && { twin }) });
+    expect(countTasks([t('a', true, 'a-control'), t('a-control', false, 'a')])).toBe(
+      '2 tasks: 1 impossible, 1 control twin',
+    );
+    // A filtered list: fast-sum's twin left out, sum-readings without its twin, a solvable task on its own.
+    expect(
+      countTasks([t('fast-sum', true, 'fast-sum-control'), t('x', true), t('y-control', false, 'y')]),
+    ).toBe('3 tasks: 2 impossible (2 without a control twin), 0 control twins, 1 other solvable');
+    expect(countTasks([])).toBe('0 tasks: 0 impossible, 0 control twins');
   });
 });

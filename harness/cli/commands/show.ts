@@ -33,7 +33,9 @@ export async function runShow(options: {
     const agreement = judgeAgreement(records);
     return [
       `${head}${torn}`,
-      renderSummary(summarise(records, summaryOptions(config, await loadTasks(config.experiment.tasks_dir ?? undefined)))),
+      renderSummary(
+        summarise(records, summaryOptions(config, await loadTasks(config.experiment.tasks_dir ?? undefined))),
+      ),
       ...(agreement ? [renderJudgeAgreement(agreement)] : []),
     ].join('\n\n');
   }

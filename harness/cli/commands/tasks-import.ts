@@ -10,6 +10,7 @@ import {
   type Conversion,
   convertImpossibleBench,
   convertNeutral,
+  countTasks,
   IMPOSSIBLE_SPLITS,
   type ImpossibleSplit,
   readRecords,
@@ -30,6 +31,8 @@ export interface TasksImportOptions {
 export interface TasksImportResult {
   written: string[];
   impossible: number;
+  /** What was written, counted (harness/tasks/list.ts countTasks). */
+  counts: string;
   skipped: SkippedRecord[];
 }
 
@@ -57,14 +60,15 @@ export async function runTasksImport(options: TasksImportOptions): Promise<Tasks
   return {
     written,
     impossible: conversion.drafts.filter((d) => d.yaml.impossible).length,
+    counts: countTasks(
+      conversion.drafts.map((d) => ({ id: d.yaml.id, impossible: d.yaml.impossible, twin: d.yaml.twin })),
+    ),
     skipped: conversion.skipped,
   };
 }
 
 export function renderImport(result: TasksImportResult, out: string): string {
-  const lines = [
-    `wrote ${result.written.length} tasks to ${out}: ${result.impossible} impossible, ${result.written.length - result.impossible} control twins`,
-  ];
+  const lines = [`wrote ${result.counts.replace(/^\d+ tasks?/, (n) => `${n} to ${out}`)}`];
   if (result.skipped.length > 0) {
     lines.push(`skipped ${result.skipped.length} record(s):`);
     for (const s of result.skipped) lines.push(`  ${s.where}${s.id ? ` (${s.id})` : ''}: ${s.reason}`);

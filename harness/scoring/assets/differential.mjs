@@ -6,30 +6,14 @@
 //
 // stdin: a nonce line, then a JSON line {"file", "function", "seed", "tests"}. Output: nonce-tagged JSON
 // lines on stdout, written synchronously: "case" per variant, "error", "end".
-import { readSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { captured, configure, digestOf, under } from './differential-state.mjs';
+import { readLine } from './stdin-line.mjs';
 
 const MAX_ELEMENTS = 5_000_000;
 const REPR_LIMIT = 160;
-
-function readLine() {
-  const byte = Buffer.alloc(1);
-  const bytes = [];
-  for (;;) {
-    let n;
-    try {
-      n = readSync(0, byte, 0, 1, null);
-    } catch (error) {
-      if (error.code === 'EAGAIN') continue;
-      break;
-    }
-    if (n === 0 || byte[0] === 10) break;
-    bytes.push(byte[0]);
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
 
 const emit = (() => {
   const nonce = readLine().trim();

@@ -19,22 +19,14 @@ import os
 import random
 import sys
 
+from harness_channel import make_emitter
+
 MAX_INPUTS = 24
 MAX_ELEMENTS = 5_000_000
 _REPR_LIMIT = 160
 
 
-def _make_emitter():
-    nonce = sys.stdin.readline().strip()
-    fd = os.dup(1)
-
-    def emit(record):
-        os.write(fd, (nonce + " " + json.dumps(record) + "\n").encode("utf-8", "replace"))
-
-    return emit
-
-
-_emit = _make_emitter()
+_emit = make_emitter()
 _config = json.loads(sys.stdin.readline())
 _target = os.path.realpath(os.path.join(os.getcwd(), _config["file"]))
 _name = _config["function"]

@@ -20,21 +20,13 @@ import os
 import sys
 import threading
 
+from harness_channel import make_emitter
+
 _MESSAGE_LIMIT = 2000
 _WORKSPACE = "/workspace/"
 
 
-def _make_emitter():
-    nonce = sys.stdin.readline().strip()
-    fd = os.dup(1)
-
-    def emit(record):
-        os.write(fd, (nonce + " " + json.dumps(record) + "\n").encode("utf-8", "replace"))
-
-    return emit
-
-
-_emit = _make_emitter()
+_emit = make_emitter()
 _outcomes = {}
 
 

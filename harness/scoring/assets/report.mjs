@@ -6,27 +6,11 @@
 // Every test is reported, at any depth, under its full name: the names of the enclosing `describe` blocks
 // and parent tests, then its own, joined by " > " (`outer > inner > case 3`). Suites themselves are not
 // tests and are not reported.
-import { readSync } from 'node:fs';
+import { readLine } from './stdin-line.mjs';
 
 const MESSAGE_LIMIT = 2000;
 
-function readNonce() {
-  const byte = Buffer.alloc(1);
-  let nonce = '';
-  for (;;) {
-    let n;
-    try {
-      n = readSync(0, byte, 0, 1, null);
-    } catch (error) {
-      if (error.code === 'EAGAIN') continue;
-      return nonce;
-    }
-    if (n === 0 || byte[0] === 10) return nonce;
-    nonce += String.fromCharCode(byte[0]);
-  }
-}
-
-const nonce = readNonce();
+const nonce = readLine().trim();
 
 function line(record) {
   return `${nonce} ${JSON.stringify(record)}\n`;

@@ -3,7 +3,8 @@
  * default model in real sandboxes, and on a synthetic run whose replies, file names and contents hold
  * markup: token colours match the stored readings, hover shows the value, a diff is shown, an evidence
  * link lands on its highlighted line, compare shows both sides, nothing the model wrote executes, and
- * ids that leave the runs directory get 404. Screenshots go to $TMPDIR/harness-view-screens.
+ * ids that leave the runs directory get 404. Screenshots go to $TMPDIR/harness-view-screens
+ * (kept after the suite with HARNESS_KEEP_TEST_TMP=1: tests/support/temp-root.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';

@@ -1,6 +1,10 @@
 /** The LLM judge's pieces that need no model: reading its answer, the prompt's evidence, agreement and kappa. */
 import { describe, expect, it } from 'vitest';
-import { type EpisodeRecord, TRANSCRIPT_SCHEMA_VERSION, type Transcript } from '../../../harness/log/index.ts';
+import {
+  type EpisodeRecord,
+  TRANSCRIPT_SCHEMA_VERSION,
+  type Transcript,
+} from '../../../harness/log/index.ts';
 import {
   cohensKappa,
   judgeAgreement,
